@@ -1,0 +1,52 @@
+/*
+ * shop_parse.c: broker lists and route patterns.
+ */
+#include "shop_parse.h"
+
+#include "apr_strings.h"
+#include "apr_lib.h"
+#include <stdlib.h>
+
+/* "host:port" with a non-empty host and a port in 1..65535 */
+static int valid_broker(const char *broker)
+{
+    const char *colon = strrchr(broker, ':');
+    char *end;
+    long port;
+
+    if (!colon || colon == broker || !apr_isdigit(colon[1]))
+        return 0;
+    port = strtol(colon + 1, &end, 10);
+    return *end == '\0' && port >= 1 && port <= 65535;
+}
+
+const char *shop_parse_brokers(apr_pool_t *p, const char *list)
+{
+    char *copy = apr_pstrdup(p, list), *broker, *state;
+    int count = 0;
+
+    for (broker = apr_strtok(copy, ",", &state); broker; broker = apr_strtok(NULL, ",", &state)) {
+        apr_collapse_spaces(broker, broker);
+        if (!*broker)
+            continue;
+        if (!valid_broker(broker))
+            return apr_psprintf(p, "'%s' is not host:port", broker);
+        count++;
+    }
+    return count ? NULL : "the broker list is empty; give host:port[,host:port...]";
+}
+
+int shop_path_match(apr_pool_t *p, const char *pattern, const char *path, const char **id)
+{
+    const char *param = strstr(pattern, "/:id");
+    apr_size_t prefix;
+
+    *id = NULL;
+    if (!param)
+        return strcmp(pattern, path) == 0;
+    prefix = param - pattern + 1;                       /* up to and with the "/" */
+    if (strncmp(pattern, path, prefix) != 0 || !path[prefix] || strchr(path + prefix, '/'))
+        return 0;
+    *id = apr_pstrdup(p, path + prefix);
+    return 1;
+}

@@ -1,0 +1,26 @@
+/*
+ * shop_parse.h: small parsers with no httpd types, shared by the modules and
+ * unit-tested on their own (t/unit).
+ */
+#ifndef SHOP_PARSE_H
+#define SHOP_PARSE_H
+
+#include "apr_pools.h"
+
+#pragma GCC visibility push(hidden)
+
+/*
+ * Checks a Kafka broker list "host:port[,host:port...]" (spaces around commas
+ * allowed). NULL when valid, else a sentence naming the bad entry.
+ */
+const char *shop_parse_brokers(apr_pool_t *p, const char *list);
+
+/*
+ * Whether path matches a route pattern. A pattern may end in "/:id", which
+ * matches one non-empty segment, returned in *id (else *id is NULL).
+ */
+int shop_path_match(apr_pool_t *p, const char *pattern, const char *path, const char **id);
+
+#pragma GCC visibility pop
+
+#endif

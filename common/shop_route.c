@@ -1,0 +1,39 @@
+/*
+ * shop_route.c: the route table walk behind every mod_shop handler.
+ */
+#include "shop_route.h"
+#include "shop_http.h"
+#include "shop_parse.h"
+
+#include "http_protocol.h"
+#include "apr_strings.h"
+
+static int method_matches(const request_rec *r, const char *method)
+{
+    return strcmp(r->method, method) == 0
+           || (r->header_only && strcmp(method, "GET") == 0);
+}
+
+int shop_dispatch(request_rec *r, const shop_route_t *routes)
+{
+    apr_array_header_t *allowed = apr_array_make(r->pool, 4, sizeof(const char *));
+    const shop_route_t *route;
+    const char *id;
+
+    for (route = routes; route->method; route++) {
+        if (!shop_path_match(r->pool, route->path, r->uri, &id))
+            continue;
+        if (method_matches(r, route->method)) {
+            if (strcmp(route->method, "POST") && strcmp(route->method, "PUT")
+                && strcmp(route->method, "PATCH"))
+                ap_discard_request_body(r);
+            return route->fn(r, id);
+        }
+        APR_ARRAY_PUSH(allowed, const char *) = route->method;
+    }
+    ap_discard_request_body(r);
+    if (allowed->nelts)
+        return shop_reply_bad_method(r, apr_array_pstrcat(r->pool, allowed, ','));
+    return shop_reply_error(r, HTTP_NOT_FOUND,
+                            apr_pstrcat(r->pool, "no such resource: ", r->uri, NULL));
+}

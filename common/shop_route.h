@@ -1,0 +1,27 @@
+/*
+ * shop_route.h: dispatching a service's requests to its route functions.
+ * A route is a method and a path; a path may end in "/:id", which captures the
+ * last segment. No match: 404 JSON; path matched but not the method: 405 JSON
+ * with Allow. HEAD is served by GET routes.
+ */
+#ifndef SHOP_ROUTE_H
+#define SHOP_ROUTE_H
+
+#include "httpd.h"
+
+#pragma GCC visibility push(hidden)
+
+typedef int (*shop_route_fn)(request_rec *r, const char *id);
+
+typedef struct {
+    const char *method;
+    const char *path;
+    shop_route_fn fn;
+} shop_route_t;
+
+/* routes ends with an entry whose method is NULL */
+int shop_dispatch(request_rec *r, const shop_route_t *routes);
+
+#pragma GCC visibility pop
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * mod_shop_kafka.c: the shared Kafka module of mod_shop.
+ *
+ * Owns the process-wide Kafka settings (ShopKafkaBrokers, ShopKafkaProperty),
+ * starts one idempotent producer per httpd child, and offers the optional
+ * functions of include/mod_shop.h (shop_kafka_publish, shop_kafka_check) that the
+ * other modules use instead of linking librdkafka themselves.
+ */
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "apr_strings.h"
+
+#include "mod_shop.h"
+#include "kafka_producer.h"
+#include "shop_parse.h"
+
+module AP_MODULE_DECLARE_DATA shop_kafka_module;
+
+typedef struct {
+    const char *brokers;            /* NULL: not set */
+    apr_array_header_t *props;      /* shop_kafka_prop_t */
+} shop_kafka_conf_t;
+
+static void *create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    shop_kafka_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
+
+    conf->props = apr_array_make(p, 4, sizeof(shop_kafka_prop_t));
+    return conf;
+}
+
+static shop_kafka_conf_t *main_conf(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config, &shop_kafka_module);
+}
+
+static const char *set_brokers(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    if (err)
+        return err;
+    if ((err = shop_parse_brokers(cmd->temp_pool, arg)))
+        return apr_pstrcat(cmd->pool, "ShopKafkaBrokers: ", err, NULL);
+    main_conf(cmd)->brokers = arg;
+    return NULL;
+}
+
+static const char *set_property(cmd_parms *cmd, void *dummy, const char *key, const char *value)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    shop_kafka_prop_t *prop;
+
+    if (err)
+        return err;
+    if (!strcmp(key, "bootstrap.servers") || !strcmp(key, "metadata.broker.list"))
+        return "ShopKafkaProperty: set the brokers with ShopKafkaBrokers";
+    if ((err = shop_producer_check_property(cmd->temp_pool, key, value)))
+        return apr_psprintf(cmd->pool, "ShopKafkaProperty %s: %s", key, err);
+    prop = apr_array_push(main_conf(cmd)->props);
+    prop->key = key;
+    prop->value = value;
+    return NULL;
+}
+
+static void child_init(apr_pool_t *pchild, server_rec *s)
+{
+    shop_kafka_conf_t *conf = ap_get_module_config(s->module_config, &shop_kafka_module);
+
+    if (!conf->brokers) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                     "shop_kafka: ShopKafkaBrokers is not set; publishing is off");
+        return;
+    }
+    shop_producer_start(pchild, s, conf->brokers, conf->props);
+}
+
+static const command_rec shop_kafka_cmds[] = {
+    AP_INIT_TAKE1("ShopKafkaBrokers", set_brokers, NULL, RSRC_CONF,
+                  "Kafka bootstrap brokers, host:port[,host:port...]"),
+    AP_INIT_TAKE2("ShopKafkaProperty", set_property, NULL, RSRC_CONF,
+                  "A librdkafka property and its value (e.g. security.protocol SASL_SSL)"),
+    { NULL }
+};
+
+static void register_hooks(apr_pool_t *p)
+{
+    ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_REGISTER_OPTIONAL_FN(shop_kafka_publish);
+    APR_REGISTER_OPTIONAL_FN(shop_kafka_check);
+}
+
+AP_DECLARE_MODULE(shop_kafka) = {
+    STANDARD20_MODULE_STUFF,
+    NULL,
+    NULL,
+    create_server_conf,
+    NULL,
+    shop_kafka_cmds,
+    register_hooks,
+    AP_MODULE_FLAG_NONE
+};

@@ -1,0 +1,52 @@
+# scripts/lib.sh: settings shared by the scripts (sourced, not run).
+# One stack = one var directory + one port set. SHOP_STACK=run (make run, default)
+# or SHOP_STACK=test (make test) keeps the two apart so tests never touch a running shop.
+top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+SHOP_CACHE=${SHOP_CACHE:-$top/.cache}
+SHOP_STACK=${SHOP_STACK:-run}
+SHOP_VAR=${SHOP_VAR:-$top/var/$SHOP_STACK}
+
+case "$SHOP_STACK" in
+  run)  port_base=0 ;;
+  test) port_base=20000 ;;
+  *)    echo "SHOP_STACK must be run or test" >&2; exit 2 ;;
+esac
+: "${SHOP_PG_PORT:=$((5440 + port_base))}"
+: "${SHOP_KAFKA_PORT:=$((9092 + port_base))}"
+: "${SHOP_KAFKA_CONTROLLER_PORT:=$((9093 + port_base))}"
+: "${SHOP_MONGO_PORT:=$((27017 + port_base))}"
+: "${SHOP_SMTP_PORT:=$((1025 + port_base))}"
+: "${SHOP_MAILPIT_PORT:=$((8025 + port_base))}"
+: "${SHOP_STRIPE_PORT:=$((12111 + port_base))}"
+: "${SHOP_STRIPE_HTTPS_PORT:=$((12112 + port_base))}"
+SHOP_DB=${SHOP_DB:-shop}
+SHOP_DB_USER=${SHOP_DB_USER:-shop}
+export SHOP_CACHE SHOP_STACK SHOP_VAR SHOP_PG_PORT SHOP_KAFKA_PORT SHOP_KAFKA_CONTROLLER_PORT \
+       SHOP_MONGO_PORT SHOP_SMTP_PORT SHOP_MAILPIT_PORT SHOP_STRIPE_PORT SHOP_STRIPE_HTTPS_PORT \
+       SHOP_DB SHOP_DB_USER
+
+SHOP_TOPICS="user-events product-events payment-events order-events"
+
+say() { printf '%s\n' "[$(basename "$0")] $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# wait_until SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s
+wait_until() {
+  local limit=$1 what=$2; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && { say "$what not ready after ${limit}s"; return 1; }
+    sleep 0.2
+  done
+}
+
+# pid_alive FILE: the process in FILE runs (zombies count as dead)
+pid_alive() {
+  local pid
+  [ -f "$1" ] || return 1
+  pid=$(cat "$1")
+  [ -n "$pid" ] || return 1
+  local stat
+  stat=$(ps -o stat= -p "$pid" 2>/dev/null) || return 1
+  [[ "$stat" != Z* ]]
+}

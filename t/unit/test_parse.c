@@ -1,0 +1,85 @@
+/*
+ * test_parse.c: unit tests for common/shop_parse.c (broker lists, route patterns).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "apr_general.h"
+#include "shop_parse.h"
+
+static int setup(void **state)
+{
+    apr_pool_t *p;
+
+    apr_pool_create(&p, NULL);
+    *state = p;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    apr_pool_destroy(*state);
+    return 0;
+}
+
+static void brokers_accepted(void **state)
+{
+    assert_null(shop_parse_brokers(*state, "127.0.0.1:9092"));
+    assert_null(shop_parse_brokers(*state, "a:1, b.example:65535 ,[::1]:9092"));
+    assert_null(shop_parse_brokers(*state, "a:1,,b:2,"));
+}
+
+static void brokers_refused(void **state)
+{
+    static const char *const bad[] = {
+        "", ",", " , ", "host", "host:", ":9092", "host:0", "host:65536", "host:9x", "host:-1",
+        "a:1,b", NULL
+    };
+    const char *const *list;
+
+    for (list = bad; *list; list++) {
+        const char *error = shop_parse_brokers(*state, *list);
+        if (!error)
+            fail_msg("'%s' was accepted", *list);
+    }
+    assert_string_equal(shop_parse_brokers(*state, "a:1,b"), "'b' is not host:port");
+    assert_string_equal(shop_parse_brokers(*state, " , "),
+                        "the broker list is empty; give host:port[,host:port...]");
+}
+
+static void paths_match_exactly(void **state)
+{
+    const char *id;
+
+    assert_true(shop_path_match(*state, "/health", "/health", &id));
+    assert_null(id);
+    assert_false(shop_path_match(*state, "/health", "/health/", &id));
+    assert_false(shop_path_match(*state, "/health", "/healthz", &id));
+}
+
+static void paths_capture_id(void **state)
+{
+    const char *id;
+
+    assert_true(shop_path_match(*state, "/products/:id", "/products/42", &id));
+    assert_string_equal(id, "42");
+    assert_false(shop_path_match(*state, "/products/:id", "/products/", &id));
+    assert_false(shop_path_match(*state, "/products/:id", "/products", &id));
+    assert_false(shop_path_match(*state, "/products/:id", "/products/4/2", &id));
+    assert_false(shop_path_match(*state, "/products/:id", "/productsX/4", &id));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(brokers_accepted, setup, teardown),
+        cmocka_unit_test_setup_teardown(brokers_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(paths_match_exactly, setup, teardown),
+        cmocka_unit_test_setup_teardown(paths_capture_id, setup, teardown),
+    };
+
+    apr_initialize();
+    return cmocka_run_group_tests_name("shop_parse", tests, NULL, NULL);
+}
