@@ -18,13 +18,22 @@ struct shop_health {
     apr_array_header_t *failed;
 };
 
+static apr_int64_t uptime_seconds(void)
+{
+    if (!ap_scoreboard_image)
+        return 0;
+    return apr_time_sec(apr_time_now() - ap_scoreboard_image->global->restart_time);
+}
+
 shop_health_t *shop_health_start(request_rec *r, const char *service)
 {
     shop_health_t *h = apr_pcalloc(r->pool, sizeof(*h));
 
     h->r = r;
     h->body = shop_json_own(r->pool, cJSON_CreateObject());
+    cJSON_AddStringToObject(h->body, "status", "ok");
     cJSON_AddStringToObject(h->body, "service", service);
+    cJSON_AddNumberToObject(h->body, "uptime", (double)uptime_seconds());
     h->checks = cJSON_AddObjectToObject(h->body, "checks");
     h->failed = apr_array_make(r->pool, 4, sizeof(const char *));
     return h;
@@ -67,22 +76,15 @@ void shop_health_check_database(shop_health_t *h)
     shop_health_add(h, "database", error, started);
 }
 
-static apr_int64_t uptime_seconds(void)
-{
-    if (!ap_scoreboard_image)
-        return 0;
-    return apr_time_sec(apr_time_now() - ap_scoreboard_image->global->restart_time);
-}
-
 int shop_health_reply(shop_health_t *h)
 {
     int down = h->failed->nelts > 0;
 
-    cJSON_AddStringToObject(h->body, "status", down ? "unavailable" : "ok");
-    cJSON_AddNumberToObject(h->body, "uptime", (double)uptime_seconds());
-    if (down)
-        cJSON_AddStringToObject(h->body, "message",
+    if (!down)
+        return shop_reply_json(h->r, HTTP_OK, h->body);
+    cJSON_ReplaceItemInObject(h->body, "status", cJSON_CreateString("unavailable"));
+    cJSON_AddStringToObject(h->body, "message",
             apr_pstrcat(h->r->pool, "unavailable: ",
                         apr_array_pstrcat(h->r->pool, h->failed, ','), " down", NULL));
-    return shop_reply_json(h->r, down ? HTTP_SERVICE_UNAVAILABLE : HTTP_OK, h->body);
+    return shop_reply_json(h->r, HTTP_SERVICE_UNAVAILABLE, h->body);
 }

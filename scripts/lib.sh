@@ -8,7 +8,7 @@ SHOP_VAR=${SHOP_VAR:-$top/var/$SHOP_STACK}
 
 case "$SHOP_STACK" in
   run)  port_base=0 ;;
-  test) port_base=20000 ;;
+  test) port_base=${SHOP_PORT_BASE:-20000} ;;
   *)    echo "SHOP_STACK must be run or test" >&2; exit 2 ;;
 esac
 : "${SHOP_PG_PORT:=$((5440 + port_base))}"
