@@ -9,7 +9,7 @@ APXS    ?= apxs
 CC      ?= cc
 MODULES  = kafka auth product order payment email
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
-PKGS     = libcjson rdkafka libpq libmongoc-1.0
+PKGS     = libcjson rdkafka libpq libmongoc-1.0 cjose libcurl libargon2 openssl
 DEPS_OK  = .cache/.deps-ok
 
 APXS_CFLAGS := $(shell $(APXS) -q CFLAGS 2>/dev/null) $(shell $(APXS) -q EXTRA_CPPFLAGS 2>/dev/null)

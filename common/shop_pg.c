@@ -35,10 +35,11 @@ static apr_status_t result_cleanup(void *result)
     return APR_SUCCESS;
 }
 
-static int result_ok(const PGresult *res)
+int shop_pg_failed(const PGresult *res)
 {
-    ExecStatusType st = PQresultStatus(res);
-    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+    return st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
 }
 
 static PGresult *exec_once(PGconn *conn, const char *sql, int n, const char *const *params)
@@ -46,22 +47,61 @@ static PGresult *exec_once(PGconn *conn, const char *sql, int n, const char *con
     return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 }
 
-PGresult *shop_pg_exec(apr_pool_t *p, PGconn *conn, const char *sql, int n,
-                       const char *const *params, const char **error)
+PGresult *shop_pg_run(apr_pool_t *p, PGconn *conn, const char *sql, int n,
+                      const char *const *params)
 {
     int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
     PGresult *res = exec_once(conn, sql, n, params);
 
-    if (!result_ok(res) && idle && PQstatus(conn) == CONNECTION_BAD) {
+    if (shop_pg_failed(res) && idle && PQstatus(conn) == CONNECTION_BAD) {
         PQclear(res);
         PQreset(conn);
         res = exec_once(conn, sql, n, params);
     }
     if (res)
         apr_pool_cleanup_register(p, res, result_cleanup, apr_pool_cleanup_null);
-    if (!result_ok(res)) {
+    return res;
+}
+
+PGresult *shop_pg_exec(apr_pool_t *p, PGconn *conn, const char *sql, int n,
+                       const char *const *params, const char **error)
+{
+    PGresult *res = shop_pg_run(p, conn, sql, n, params);
+
+    if (shop_pg_failed(res)) {
         *error = apr_pstrdup(p, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
         return NULL;
     }
     return res;
+}
+
+int shop_pg_unique_violation(const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    return state && !strcmp(state, "23505");
+}
+
+static apr_status_t rollback_if_open(void *conn)
+{
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+        PQclear(PQexec(conn, "rollback"));
+    return APR_SUCCESS;
+}
+
+const char *shop_pg_begin(apr_pool_t *p, PGconn *conn)
+{
+    const char *error = NULL;
+
+    if (shop_pg_exec(p, conn, "begin", 0, NULL, &error))
+        apr_pool_cleanup_register(p, conn, rollback_if_open, apr_pool_cleanup_null);
+    return error;
+}
+
+const char *shop_pg_commit(apr_pool_t *p, PGconn *conn)
+{
+    const char *error = NULL;
+
+    shop_pg_exec(p, conn, "commit", 0, NULL, &error);
+    return error;
 }

@@ -19,12 +19,32 @@
 PGconn *shop_pg_acquire(request_rec *r, const char **error);
 
 /*
- * Runs sql with n text parameters ($1..$n). The result belongs to p. When the
+ * Runs sql with n text parameters ($1..$n, NULL for SQL null). The result
+ * belongs to p, failed or not (NULL only when out of memory); check it with
+ * shop_pg_failed and read PQresultErrorField for the SQLSTATE. When the
  * connection turns out to be broken outside a transaction, it is reset and the
- * statement retried once. NULL with the server's message in *error on failure.
+ * statement retried once.
  */
+PGresult *shop_pg_run(apr_pool_t *p, PGconn *conn, const char *sql, int n,
+                      const char *const *params);
+
+/* Whether res is NULL or a failed result. */
+int shop_pg_failed(const PGresult *res);
+
+/* shop_pg_run, but NULL with the server's message in *error on failure. */
 PGresult *shop_pg_exec(apr_pool_t *p, PGconn *conn, const char *sql, int n,
                        const char *const *params, const char **error);
+
+/* Whether a failed res broke a unique constraint (SQLSTATE 23505). */
+int shop_pg_unique_violation(const PGresult *res);
+
+/*
+ * BEGIN, with a cleanup on p that rolls back if the transaction is still open
+ * when p goes (a handler that returns early never leaves a pooled connection
+ * inside a transaction). NULL or the error.
+ */
+const char *shop_pg_begin(apr_pool_t *p, PGconn *conn);
+const char *shop_pg_commit(apr_pool_t *p, PGconn *conn);
 
 #pragma GCC visibility pop
 
