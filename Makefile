@@ -45,7 +45,7 @@ $(COMMON_LIB): $(COMMON_OBJ)
 
 # apxs compiles each module's sources beside them and links the .so with the common library
 .SECONDEXPANSION:
-build/mod_shop_%.so: $$(wildcard mod_shop_%/*.c mod_shop_%/*.h) $(COMMON_LIB) include/mod_shop.h
+build/mod_shop_%.so: $$(wildcard mod_shop_$$*/*.c mod_shop_$$*/*.h) $(COMMON_LIB) include/mod_shop.h
 	$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o mod_shop_$*/mod_shop_$*.la \
 	    $(filter %.c,$^) $(COMMON_LIB) $(PKG_LIBS) >/dev/null
 	cp mod_shop_$*/.libs/mod_shop_$*.so $@

@@ -9,7 +9,7 @@
 
 #pragma GCC visibility push(hidden)
 
-#define SHOP_EVENT_SOURCE_PREFIX "/mod_shop/"
+#define SHOP_EVENT_SOURCE "/mod_shop/"
 
 /*
  * {specversion:"1.0", id, source, type, time, datacontenttype, data}. Takes

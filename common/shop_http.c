@@ -7,6 +7,10 @@
 
 #include "http_protocol.h"
 #include "apr_strings.h"
+#include "mod_shop.h"
+#include "shop_event.h"
+#include "shop_parse.h"
+#include "util_script.h"
 
 static apr_status_t json_cleanup(void *json)
 {
@@ -29,7 +33,8 @@ int shop_reply_json(request_rec *r, int status, cJSON *json)
         return HTTP_INTERNAL_SERVER_ERROR;     /* out of memory */
     r->status = status;
     ap_set_content_type(r, "application/json");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    if (!apr_table_get(r->headers_out, "Cache-Control"))
+        apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     ap_set_content_length(r, strlen(text));
     if (!r->header_only)
         ap_rwrite(text, strlen(text), r);
@@ -51,4 +56,58 @@ int shop_reply_bad_method(request_rec *r, const char *allowed)
     return shop_reply_error(r, HTTP_METHOD_NOT_ALLOWED,
                             apr_psprintf(r->pool, "method %s not allowed here; use %s",
                                          r->method, allowed));
+}
+
+const char *shop_query_arg(request_rec *r, const char *name)
+{
+    apr_table_t *args;
+
+    ap_args_to_table(r, &args);
+    return apr_table_get(args, name);
+}
+
+int shop_query_int(request_rec *r, const char *name, long def, long min, long max, long *value)
+{
+    const char *arg = shop_query_arg(r, name);
+
+    *value = def;
+    return !arg || shop_parse_int(arg, min, max, value);
+}
+
+const char *shop_request_traceparent(request_rec *r)
+{
+    const char *tp = apr_table_get(r->notes, "traceparent");
+
+    if (tp)
+        return tp;
+    tp = apr_table_get(r->headers_in, "traceparent");
+    if (!shop_traceparent_valid(tp))
+        tp = shop_traceparent_new(r->pool);
+    apr_table_setn(r->notes, "traceparent", tp);
+    return tp;
+}
+
+static const char *default_message(int status)
+{
+    switch (status) {
+    case HTTP_UNAUTHORIZED:             return "authentication required";
+    case HTTP_FORBIDDEN:                return "forbidden";
+    case HTTP_NOT_FOUND:                return "not found";
+    case HTTP_METHOD_NOT_ALLOWED:       return "method not allowed";
+    case HTTP_REQUEST_ENTITY_TOO_LARGE: return "request body too large";
+    case HTTP_REQUEST_TIME_OUT:         return "request timed out";
+    case HTTP_SERVICE_UNAVAILABLE:      return "service unavailable";
+    default:                            return status < 500 ? "bad request" : "internal error";
+    }
+}
+
+int shop_error_handler(request_rec *r)
+{
+    request_rec *failed = r->prev;
+    int status = failed ? failed->status : HTTP_NOT_FOUND;
+    const char *message = failed ? apr_table_get(failed->notes, SHOP_NOTE_ERROR) : NULL;
+
+    if (!r->handler || strcmp(r->handler, "shop-error"))
+        return DECLINED;
+    return shop_reply_error(r, status, message ? message : default_message(status));
 }

@@ -22,6 +22,24 @@ int shop_reply_error(request_rec *r, int status, const char *message);
 /* 405 with an Allow header naming the methods of the route (e.g. "GET"). */
 int shop_reply_bad_method(request_rec *r, const char *allowed);
 
+/*
+ * The query argument name as an integer in [min, max], def when absent.
+ * 0 when present but not such an integer (the caller answers 400).
+ */
+int shop_query_int(request_rec *r, const char *name, long def, long min, long max, long *value);
+
+/* The query argument name, or NULL. */
+const char *shop_query_arg(request_rec *r, const char *name);
+
+/* The request's W3C traceparent: a valid incoming one, else a new one. */
+const char *shop_request_traceparent(request_rec *r);
+
+/*
+ * The JSON error handler behind ErrorDocument (SetHandler shop-error): answers
+ * the status of the request that failed, with its SHOP_NOTE_ERROR reason.
+ */
+int shop_error_handler(request_rec *r);
+
 #pragma GCC visibility pop
 
 #endif

@@ -179,11 +179,13 @@ const char *shop_keyset_load_pem(shop_keyset_t *ks, const char *path, int signin
 {
     const char *error = NULL, *kid;
     uint8_t x[P256_BYTES], y[P256_BYTES];
-    EVP_PKEY *pkey = read_pem(path, signing, &error);
+    EVP_PKEY *pkey = read_pem(path, 1, &error);
     cjose_jwk_t *jwk;
     cjose_err err;
     shop_key_t *key;
 
+    if (!pkey && !signing)
+        pkey = read_pem(path, 0, &error);               /* a retired key may be public only */
     if (!pkey)
         return error;
     jwk = is_p256(pkey) ? p256_jwk(pkey, signing, x, y) : NULL;

@@ -50,3 +50,29 @@ int shop_path_match(apr_pool_t *p, const char *pattern, const char *path, const 
     *id = apr_pstrdup(p, path + prefix);
     return 1;
 }
+
+int shop_is_uuid(const char *s)
+{
+    int i;
+
+    if (!s || strlen(s) != 36)
+        return 0;
+    for (i = 0; i < 36; i++)
+        if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !apr_isxdigit(s[i]))
+            return 0;
+    return 1;
+}
+
+int shop_parse_int(const char *s, long min, long max, long *value)
+{
+    char *end;
+    long v;
+
+    if (!s || !apr_isdigit(*s) || strlen(s) > 18)
+        return 0;
+    v = strtol(s, &end, 10);
+    if (*end || v < min || v > max)
+        return 0;
+    *value = v;
+    return 1;
+}

@@ -21,6 +21,15 @@ const char *shop_parse_brokers(apr_pool_t *p, const char *list);
  */
 int shop_path_match(apr_pool_t *p, const char *pattern, const char *path, const char **id);
 
+/* Whether s is a UUID in its canonical 8-4-4-4-12 hex form. */
+int shop_is_uuid(const char *s);
+
+/*
+ * Parses a decimal integer in [min, max] (no sign, no junk); 1 and *value
+ * set, or 0.
+ */
+int shop_parse_int(const char *s, long min, long max, long *value);
+
 #pragma GCC visibility pop
 
 #endif

@@ -27,5 +27,5 @@ const char *shop_password_hash(apr_pool_t *p, const shop_argon2_t *params, const
 
 int shop_password_verify(const char *encoded, const char *password)
 {
-    return argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+    return encoded && argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
 }

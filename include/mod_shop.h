@@ -14,6 +14,18 @@
 #define SHOP_VERSION "0.1.0"
 
 /*
+ * Who made the request, as mod_shop_auth's "AuthType shop" sets it: r->user is
+ * the user id; these subprocess_env entries carry the rest.
+ */
+#define SHOP_ENV_ROLE   "SHOP_USER_ROLE"        /* "user" or "admin" */
+#define SHOP_ENV_EMAIL  "SHOP_USER_EMAIL"
+#define SHOP_ENV_NAME   "SHOP_USER_NAME"
+#define SHOP_ENV_SOURCE "SHOP_AUTH_SOURCE"      /* "local" or "external" */
+
+/* Why a request was refused (401/403), for the JSON error answer. */
+#define SHOP_NOTE_ERROR "shop-error"
+
+/*
  * shop_kafka_publish: produce one JSON value with a key to a topic through the
  * calling child's shared idempotent producer (acks=all).
  *   traceparent  W3C traceparent sent as a Kafka header, or NULL.

@@ -1,16 +1,26 @@
 /*
- * mod_shop_auth.c: identity: users, sign-up and sign-in, tokens and JWKS.
+ * mod_shop_auth.c: identity for mod_shop (DESIGN §4 auth): users, sign-up and
+ * sign-in, signed tokens and their JWKS, and the AuthType/Require providers every
+ * other service is protected with (auth_provider.c).
  *
- * Handler "shop-auth" (SetHandler shop-auth). Routes:
- *   GET /health   state of the dependencies this service uses
+ * Handler "shop-auth". Routes:
+ *   POST /auth/sign-up, /auth/sign-in, /auth/sign-out    GET /auth/me
+ *   GET /.well-known/jwks.json
+ *   GET|POST /users    GET|PUT|DELETE /users/:id        (admin, by conf/auth.conf)
+ *   GET /health
+ * Handler "shop-error": the JSON ErrorDocument of every service.
+ * CORS: answers for the origins of ShopAuthCORSOrigin, in every VirtualHost.
  */
-#include "httpd.h"
-#include "http_config.h"
+#include "auth.h"
+
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "apr_strings.h"
 
 #include "shop_health.h"
+#include "shop_http.h"
 #include "shop_route.h"
-
-module AP_MODULE_DECLARE_DATA shop_auth_module;
 
 static int get_health(request_rec *r, const char *id)
 {
@@ -22,7 +32,17 @@ static int get_health(request_rec *r, const char *id)
 }
 
 static const shop_route_t routes[] = {
-    { "GET", "/health", get_health },
+    { "POST",   "/auth/sign-up",          auth_sign_up },
+    { "POST",   "/auth/sign-in",          auth_sign_in },
+    { "POST",   "/auth/sign-out",         auth_sign_out },
+    { "GET",    "/auth/me",               auth_me },
+    { "GET",    "/.well-known/jwks.json", auth_jwks },
+    { "GET",    "/users",                 auth_users_list },
+    { "POST",   "/users",                 auth_users_post },
+    { "GET",    "/users/:id",             auth_users_get },
+    { "PUT",    "/users/:id",             auth_users_put },
+    { "DELETE", "/users/:id",             auth_users_delete },
+    { "GET",    "/health",                get_health },
     { NULL }
 };
 
@@ -33,18 +53,64 @@ static int auth_handler(request_rec *r)
     return shop_dispatch(r, routes);
 }
 
+static int origin_allowed(const apr_array_header_t *origins, const char *origin)
+{
+    int i;
+
+    for (i = 0; origins && origin && i < origins->nelts; i++)
+        if (!strcmp(APR_ARRAY_IDX(origins, i, const char *), origin))
+            return 1;
+    return 0;
+}
+
+/* CORS headers for allowed origins, on every answer (errors included). */
+static int add_cors_headers(request_rec *r)
+{
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+
+    if (!origin_allowed(auth_conf_get(r->server)->cors_origins, origin))
+        return DECLINED;
+    apr_table_setn(r->err_headers_out, "Access-Control-Allow-Origin", origin);
+    apr_table_setn(r->err_headers_out, "Access-Control-Allow-Credentials", "true");
+    apr_table_mergen(r->err_headers_out, "Vary", "Origin");
+    if (r->method_number == M_OPTIONS
+        && apr_table_get(r->headers_in, "Access-Control-Request-Method")) {
+        apr_table_setn(r->err_headers_out, "Access-Control-Allow-Methods",
+                       "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+        apr_table_setn(r->err_headers_out, "Access-Control-Allow-Headers",
+                       "Authorization, Content-Type, traceparent");
+        apr_table_setn(r->err_headers_out, "Access-Control-Max-Age", "600");
+    }
+    return DECLINED;
+}
+
+static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    auth_conf_finish(pconf, s);
+    if (!auth_conf_get(s)->keys)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "shop_auth: no ShopAuthSigningKey: "
+                     "sign-in cannot issue tokens");
+    return OK;
+}
+
 static void register_hooks(apr_pool_t *p)
 {
+    ap_hook_check_config(auth_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(auth_external_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_header_parser(add_cors_headers, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(auth_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(shop_error_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    auth_register_providers(p);
 }
 
 AP_DECLARE_MODULE(shop_auth) = {
     STANDARD20_MODULE_STUFF,
     NULL,
     NULL,
-    NULL,
-    NULL,
-    NULL,
+    auth_create_server_conf,
+    auth_merge_server_conf,
+    auth_cmds,
     register_hooks,
     AP_MODULE_FLAG_NONE
 };

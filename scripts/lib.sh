@@ -50,3 +50,11 @@ pid_alive() {
   stat=$(ps -o stat= -p "$pid" 2>/dev/null) || return 1
   [[ "$stat" != Z* ]]
 }
+
+# ensure_key FILE: an EC P-256 private key (the token signing key) at FILE
+ensure_key() {
+  [ -f "$1" ] && return 0
+  mkdir -p "$(dirname "$1")"
+  (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null)
+  say "created signing key $1"
+}

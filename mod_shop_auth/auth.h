@@ -1,0 +1,131 @@
+/*
+ * auth.h: what the files of mod_shop_auth share: its configuration, the
+ * identity a verified token yields, and the functions each file offers.
+ */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "apr_thread_mutex.h"
+
+#include <cJSON.h>
+#include <libpq-fe.h>
+
+#include "shop_jwt.h"
+#include "shop_password.h"
+
+extern module AP_MODULE_DECLARE_DATA shop_auth_module;
+
+#pragma GCC visibility push(hidden)
+
+/* An external identity provider (Clerk or any OIDC issuer). */
+typedef struct {
+    const char *jwks_url;
+    const char *issuer;
+    const char *audience;           /* NULL: aud not checked */
+    const char *role_claim;         /* dotted claim path */
+    /* per process, created in child_init */
+    apr_thread_mutex_t *lock;
+    apr_pool_t *pchild;
+    apr_pool_t *keys_pool;          /* owns keys; replaced on refresh */
+    shop_keyset_t *keys;
+    apr_time_t fetched;
+} auth_external_t;
+
+/* Server config; a field left unset (NULL / -1) is inherited when merged. */
+typedef struct {
+    shop_keyset_t *keys;            /* signing key + retired keys */
+    const char *issuer;
+    int token_lifetime;             /* seconds */
+    const char *cookie_name;
+    int cookie_secure;
+    shop_argon2_t argon2;           /* t_cost 0: unset */
+    int account_limit;              /* failed sign-ins per account per window */
+    int client_limit;               /* ... per client address */
+    int limit_window;               /* seconds */
+    apr_off_t max_body;
+    auth_external_t *external;
+    apr_array_header_t *cors_origins;
+    const char *decoy_hash;         /* verified for unknown accounts (post_config) */
+} auth_conf_t;
+
+/* The defaults, applied in post_config (auth_conf_finish). */
+#define AUTH_DEFAULT_ISSUER         "mod_shop"
+#define AUTH_DEFAULT_LIFETIME       28800
+#define AUTH_DEFAULT_COOKIE         "shop_session"
+#define AUTH_DEFAULT_ARGON2_T       2
+#define AUTH_DEFAULT_ARGON2_M       19456
+#define AUTH_DEFAULT_ARGON2_P       1
+#define AUTH_DEFAULT_ACCOUNT_LIMIT  5
+#define AUTH_DEFAULT_CLIENT_LIMIT   20
+#define AUTH_DEFAULT_LIMIT_WINDOW   300
+#define AUTH_DEFAULT_MAX_BODY       16384
+#define AUTH_DEFAULT_ROLE_CLAIM     "metadata.role"
+
+typedef struct {
+    const char *id;
+    const char *email;
+    const char *name;
+    const char *role;
+    int external;
+} auth_identity_t;
+
+/* auth_config.c */
+extern const command_rec auth_cmds[];
+void *auth_create_server_conf(apr_pool_t *p, server_rec *s);
+void *auth_merge_server_conf(apr_pool_t *p, void *base, void *add);
+auth_conf_t *auth_conf_get(server_rec *s);
+void auth_conf_finish(apr_pool_t *pconf, server_rec *s);
+int auth_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
+/* auth_token.c */
+const char *auth_token_issue(request_rec *r, const auth_identity_t *who, const char **token);
+void auth_cookie_set(request_rec *r, const char *token);
+void auth_cookie_clear(request_rec *r);
+const char *auth_token_from_request(request_rec *r);
+auth_identity_t *auth_token_verify(request_rec *r, const char *token, const char **error);
+
+/* auth_external.c */
+void auth_external_child_init(apr_pool_t *pchild, server_rec *s);
+const char *auth_external_verify(request_rec *r, auth_external_t *ext, const shop_jwt_t *jwt);
+
+/* auth_provider.c */
+void auth_register_providers(apr_pool_t *p);
+
+/* auth_throttle.c: sign-in rate limits, shared by every httpd through PostgreSQL */
+int auth_throttle_wait(request_rec *r, PGconn *conn, const char *account);
+void auth_throttle_failed(request_rec *r, PGconn *conn, const char *account);
+void auth_throttle_passed(request_rec *r, PGconn *conn, const char *account);
+
+/* auth_users.c: the user store and the admin routes */
+typedef struct {
+    const char *email, *username, *first_name, *last_name, *password, *role;
+} auth_user_fields_t;
+
+/* Reads the fields of body into f; NULL, or a cJSON object of field errors (owned by r->pool). */
+cJSON *auth_user_fields(request_rec *r, const cJSON *body, auth_user_fields_t *f, int partial);
+/* 400 {"message":"invalid fields","fields":{name: why}} */
+int auth_reply_invalid(request_rec *r, cJSON *errors);
+/* Inserts the user and its user.created event in one transaction; answers errors itself. */
+cJSON *auth_user_create(request_rec *r, PGconn *conn, const auth_user_fields_t *f, int *status);
+/* The user row of id (uuid text) as JSON, or NULL. *hash gets the password hash when asked. */
+cJSON *auth_user_find(request_rec *r, PGconn *conn, const char *by, const char *value,
+                      const char **hash);
+auth_identity_t *auth_user_identity(request_rec *r, const cJSON *user);
+int auth_users_list(request_rec *r, const char *id);
+int auth_users_get(request_rec *r, const char *id);
+int auth_users_post(request_rec *r, const char *id);
+int auth_users_put(request_rec *r, const char *id);
+int auth_users_delete(request_rec *r, const char *id);
+
+/* auth_session.c: sign-up, sign-in, sign-out, me, JWKS */
+int auth_sign_up(request_rec *r, const char *id);
+int auth_sign_in(request_rec *r, const char *id);
+int auth_sign_out(request_rec *r, const char *id);
+int auth_me(request_rec *r, const char *id);
+int auth_jwks(request_rec *r, const char *id);
+
+#pragma GCC visibility pop
+
+#endif

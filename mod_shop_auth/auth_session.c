@@ -1,0 +1,152 @@
+/*
+ * auth_session.c: the routes of a customer's session: sign-up, sign-in,
+ * sign-out, who am I, and the public keys (JWKS) that verify the tokens.
+ */
+#include "auth.h"
+
+#include "http_log.h"
+#include "http_protocol.h"
+#include "apr_strings.h"
+
+#include "mod_shop.h"
+#include "shop_body.h"
+#include "shop_http.h"
+#include "shop_pg.h"
+
+static int reply_session(request_rec *r, int status, cJSON *user)
+{
+    const char *token, *error;
+    cJSON *json;
+
+    if ((error = auth_token_issue(r, auth_user_identity(r, user), &token))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: cannot issue a token: %s", error);
+        return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "cannot issue a token");
+    }
+    auth_cookie_set(r, token);
+    json = shop_json_own(r->pool, cJSON_CreateObject());
+    cJSON_AddItemReferenceToObject(json, "user", user);
+    cJSON_AddStringToObject(json, "token", token);
+    return shop_reply_json(r, status, json);
+}
+
+static PGconn *connection(request_rec *r, int *status)
+{
+    const char *error = NULL;
+    PGconn *conn = shop_pg_acquire(r, &error);
+
+    if (!conn) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: database: %s", error);
+        *status = shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the user database is unavailable");
+    }
+    return conn;
+}
+
+int auth_sign_up(request_rec *r, const char *id)
+{
+    auth_user_fields_t f;
+    cJSON *body, *errors, *user;
+    PGconn *conn;
+    int status;
+
+    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, &status)))
+        return status;
+    if ((errors = auth_user_fields(r, body, &f, 0)))
+        return auth_reply_invalid(r, errors);
+    f.role = NULL;                      /* a customer cannot choose a role */
+    if (!(conn = connection(r, &status)))
+        return status;
+    if (!(user = auth_user_create(r, conn, &f, &status)))
+        return status;
+    return reply_session(r, HTTP_CREATED, user);
+}
+
+/* The login of a sign-in body: "email" or "username", whichever is given. */
+static const char *login_of(const cJSON *body)
+{
+    const cJSON *email = cJSON_GetObjectItemCaseSensitive(body, "email");
+    const cJSON *username = cJSON_GetObjectItemCaseSensitive(body, "username");
+
+    if (cJSON_IsString(email) && *email->valuestring)
+        return email->valuestring;
+    return cJSON_IsString(username) && *username->valuestring ? username->valuestring : NULL;
+}
+
+static int reply_throttled(request_rec *r, int seconds)
+{
+    apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, seconds));
+    return shop_reply_error(r, HTTP_TOO_MANY_REQUESTS, "too many failed sign-ins; try again later");
+}
+
+int auth_sign_in(request_rec *r, const char *id)
+{
+    const cJSON *password;
+    const char *login, *hash = NULL;
+    cJSON *body, *user;
+    PGconn *conn;
+    int status, wait;
+
+    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, &status)))
+        return status;
+    login = login_of(body);
+    password = cJSON_GetObjectItemCaseSensitive(body, "password");
+    if (!login || !cJSON_IsString(password))
+        return shop_reply_error(r, HTTP_BAD_REQUEST, "give email (or username) and password");
+    if (!(conn = connection(r, &status)))
+        return status;
+    login = apr_pstrdup(r->pool, login);
+    ap_str_tolower((char *)login);
+    if ((wait = auth_throttle_wait(r, conn, login)) != 0)
+        return wait < 0 ? shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the user database is unavailable")
+                        : reply_throttled(r, wait);
+    user = auth_user_find(r, conn, "login", login, &hash);
+    /* an unknown account is checked against the decoy hash: both paths cost the same */
+    if (!shop_password_verify(user ? hash : auth_conf_get(r->server)->decoy_hash,
+                              password->valuestring) || !user) {
+        auth_throttle_failed(r, conn, login);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "shop_auth: failed sign-in for %s", login);
+        return shop_reply_error(r, HTTP_UNAUTHORIZED, "invalid email or password");
+    }
+    auth_throttle_passed(r, conn, login);
+    return reply_session(r, HTTP_OK, user);
+}
+
+int auth_sign_out(request_rec *r, const char *id)
+{
+    auth_cookie_clear(r);
+    r->status = HTTP_NO_CONTENT;
+    return OK;
+}
+
+int auth_me(request_rec *r, const char *id)
+{
+    const char *source = apr_table_get(r->subprocess_env, SHOP_ENV_SOURCE);
+    cJSON *user;
+    PGconn *conn;
+    int status;
+
+    if (!r->user)
+        return shop_reply_error(r, HTTP_UNAUTHORIZED, "authentication required");
+    if (source && !strcmp(source, "external")) {
+        user = shop_json_own(r->pool, cJSON_CreateObject());
+        cJSON_AddStringToObject(user, "id", r->user);
+        cJSON_AddStringToObject(user, "email", apr_table_get(r->subprocess_env, SHOP_ENV_EMAIL));
+        cJSON_AddStringToObject(user, "role", apr_table_get(r->subprocess_env, SHOP_ENV_ROLE));
+        cJSON_AddStringToObject(user, "source", "external");
+        return shop_reply_json(r, HTTP_OK, user);
+    }
+    if (!(conn = connection(r, &status)))
+        return status;
+    if (!(user = auth_user_find(r, conn, "id", r->user, NULL)))
+        return shop_reply_error(r, HTTP_UNAUTHORIZED, "this account no longer exists");
+    return shop_reply_json(r, HTTP_OK, user);
+}
+
+int auth_jwks(request_rec *r, const char *id)
+{
+    auth_conf_t *conf = auth_conf_get(r->server);
+    shop_keyset_t *none = conf->keys ? NULL : shop_keyset_make(r->pool);
+    cJSON *jwks = shop_json_own(r->pool, shop_keyset_public_jwks(conf->keys ? conf->keys : none));
+
+    apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=300");
+    return shop_reply_json(r, HTTP_OK, jwks);
+}

@@ -1,0 +1,111 @@
+/*
+ * auth_token.c: issuing tokens (JWS, ES256) and verifying the ones requests
+ * carry, in the Authorization header (Bearer) or the session cookie. Tokens of
+ * the external identity provider, told apart by their issuer, are verified
+ * against its JWKS (auth_external.c).
+ */
+#include "auth.h"
+
+#include "http_log.h"
+#include "util_cookies.h"
+#include "apr_strings.h"
+
+#include "shop_http.h"
+
+const char *auth_token_issue(request_rec *r, const auth_identity_t *who, const char **token)
+{
+    auth_conf_t *conf = auth_conf_get(r->server);
+    cJSON *claims = shop_json_own(r->pool, cJSON_CreateObject());
+    apr_time_t now = apr_time_sec(apr_time_now());
+
+    cJSON_AddStringToObject(claims, "iss", conf->issuer);
+    cJSON_AddStringToObject(claims, "sub", who->id);
+    cJSON_AddStringToObject(claims, "email", who->email);
+    cJSON_AddStringToObject(claims, "name", who->name);
+    cJSON_AddStringToObject(claims, "role", who->role);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(claims, "metadata"), "role", who->role);
+    cJSON_AddNumberToObject(claims, "iat", (double)now);
+    cJSON_AddNumberToObject(claims, "exp", (double)(now + conf->token_lifetime));
+    if (!conf->keys)
+        return "no signing key is configured (ShopAuthSigningKey)";
+    return shop_jwt_sign(r->pool, conf->keys, claims, token);
+}
+
+static const char *cookie_attributes(request_rec *r)
+{
+    return auth_conf_get(r->server)->cookie_secure ? "Path=/;HttpOnly;SameSite=Lax;Secure"
+                                                   : "Path=/;HttpOnly;SameSite=Lax";
+}
+
+void auth_cookie_set(request_rec *r, const char *token)
+{
+    auth_conf_t *conf = auth_conf_get(r->server);
+
+    ap_cookie_write(r, conf->cookie_name, token, cookie_attributes(r), conf->token_lifetime,
+                    r->err_headers_out, NULL);
+}
+
+void auth_cookie_clear(request_rec *r)
+{
+    ap_cookie_remove(r, auth_conf_get(r->server)->cookie_name, cookie_attributes(r),
+                     r->err_headers_out, NULL);
+}
+
+const char *auth_token_from_request(request_rec *r)
+{
+    const char *header = apr_table_get(r->headers_in, "Authorization");
+    const char *value = NULL;
+
+    if (header && !strncasecmp(header, "Bearer ", 7)) {
+        for (header += 7; *header == ' '; header++)
+            ;
+        return *header ? header : NULL;
+    }
+    ap_cookie_read(r, auth_conf_get(r->server)->cookie_name, &value, 0);
+    return value && *value ? value : NULL;
+}
+
+/* The identity in verified claims; role falls back to "user", never to more. */
+static auth_identity_t *identity_of(request_rec *r, const cJSON *claims, const char *role_claim,
+                                    int external)
+{
+    auth_identity_t *who = apr_pcalloc(r->pool, sizeof(*who));
+    const char *role = shop_jwt_claim_string(claims, role_claim);
+
+    who->id = shop_jwt_claim_string(claims, "sub");
+    who->email = shop_jwt_claim_string(claims, "email");
+    who->name = shop_jwt_claim_string(claims, "name");
+    who->role = role && !strcmp(role, "admin") ? "admin" : "user";
+    who->external = external;
+    return who->id && *who->id ? who : NULL;
+}
+
+auth_identity_t *auth_token_verify(request_rec *r, const char *token, const char **error)
+{
+    auth_conf_t *conf = auth_conf_get(r->server);
+    auth_external_t *ext = conf->external;
+    shop_jwt_t *jwt;
+    const char *iss;
+    auth_identity_t *who;
+
+    if ((*error = shop_jwt_parse(r->pool, token, &jwt)))
+        return NULL;
+    iss = shop_jwt_issuer(jwt);
+    if (ext && iss && !strcmp(iss, ext->issuer)) {
+        if ((*error = auth_external_verify(r, ext, jwt)))
+            return NULL;
+        who = identity_of(r, shop_jwt_claims(jwt), ext->role_claim, 1);
+    }
+    else {
+        if (!conf->keys)
+            *error = "no keys configured to verify tokens";
+        else
+            *error = shop_jwt_verify(jwt, conf->keys, apr_time_now(), conf->issuer, NULL);
+        if (*error)
+            return NULL;
+        who = identity_of(r, shop_jwt_claims(jwt), "role", 0);
+    }
+    if (!who)
+        *error = "token has no subject";
+    return who;
+}
