@@ -10,6 +10,8 @@
 #include "apr_strings.h"
 #include "apr_lib.h"
 
+APLOG_USE_MODULE(shop_auth);
+
 void *auth_create_server_conf(apr_pool_t *p, server_rec *s)
 {
     auth_conf_t *conf = apr_pcalloc(p, sizeof(*conf));

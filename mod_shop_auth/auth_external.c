@@ -11,6 +11,8 @@
 #include "apr_strings.h"
 #include <curl/curl.h>
 
+APLOG_USE_MODULE(shop_auth);
+
 #define AUTH_JWKS_MIN_REFRESH apr_time_from_sec(10)
 #define AUTH_JWKS_TIMEOUT_MS 5000L
 #define AUTH_JWKS_MAX_BYTES (256 * 1024)

@@ -18,6 +18,8 @@
 
 #include "mod_shop.h"
 
+APLOG_USE_MODULE(shop_auth);
+
 #define ROLE_USER  1
 #define ROLE_ADMIN 2
 

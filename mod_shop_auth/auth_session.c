@@ -13,6 +13,8 @@
 #include "shop_http.h"
 #include "shop_pg.h"
 
+APLOG_USE_MODULE(shop_auth);
+
 static int reply_session(request_rec *r, int status, cJSON *user)
 {
     const char *token, *error;

@@ -10,6 +10,8 @@
 
 #include "shop_pg.h"
 
+APLOG_USE_MODULE(shop_auth);
+
 static const char wait_sql[] =
     "select coalesce(max(ceil(extract(epoch from window_start + $2::int * interval '1 second' - now()))), 0)::int"
     "  from auth_throttle"

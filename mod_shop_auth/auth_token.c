@@ -12,6 +12,8 @@
 
 #include "shop_http.h"
 
+APLOG_USE_MODULE(shop_auth);
+
 const char *auth_token_issue(request_rec *r, const auth_identity_t *who, const char **token)
 {
     auth_conf_t *conf = auth_conf_get(r->server);

@@ -18,6 +18,8 @@
 #include "shop_parse.h"
 #include "shop_pg.h"
 
+APLOG_USE_MODULE(shop_auth);
+
 #define USER_COLUMNS \
     "id, email, username, first_name, last_name, role, " \
     "to_char(created_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), " \

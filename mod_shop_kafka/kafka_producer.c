@@ -1,8 +1,9 @@
 /*
- * kafka_producer.c: one idempotent producer (acks=all) per httpd child process.
+ * kafka_producer.c: one idempotent producer (acks=all) per process: each httpd
+ * child (from child_init) and the worker process (for the outbox relay).
  *
- * Created in child_init, never before the fork: librdkafka's threads do not survive
- * fork(). A poller thread serves delivery reports; a publisher that wants the
+ * Created after the fork, never before: librdkafka's threads do not survive
+ * fork(). A poller thread serves delivery reports; a sender that wants the
  * broker's acknowledgement waits on a condition variable for its own report. The
  * delivery record is freed by whichever side is last: the waiter, or the report
  * arriving after the waiter gave up.
@@ -31,11 +32,12 @@ typedef struct {
     apr_thread_cond_t *delivered;
 } shop_producer_t;
 
-typedef struct {
+struct shop_delivery {
+    shop_producer_t *producer;
     rd_kafka_resp_err_t err;
     int done;
     int abandoned;
-} delivery_t;
+};
 
 /* The process's producer: set in child_init, cleared by its pool cleanup. */
 static shop_producer_t *producer;
@@ -43,7 +45,7 @@ static shop_producer_t *producer;
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 {
     shop_producer_t *pr = opaque;
-    delivery_t *d = msg->_private;
+    shop_delivery_t *d = msg->_private;
 
     if (msg->err)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, pr->s,
@@ -118,7 +120,8 @@ const char *shop_producer_check_property(apr_pool_t *p, const char *key, const c
 }
 
 static rd_kafka_conf_t *producer_conf(apr_pool_t *p, const char *brokers,
-                                      const apr_array_header_t *props, const char **error)
+                                      const apr_array_header_t *props, int patient,
+                                      const char **error)
 {
     static const char *const defaults[][2] = {
         { "enable.idempotence", "true" },
@@ -137,6 +140,8 @@ static rd_kafka_conf_t *producer_conf(apr_pool_t *p, const char *brokers,
         const shop_kafka_prop_t *prop = &APR_ARRAY_IDX(props, i, shop_kafka_prop_t);
         *error = conf_set(p, conf, prop->key, prop->value);
     }
+    if (!*error && patient)             /* keep messages until the brokers take them */
+        *error = conf_set(p, conf, "message.timeout.ms", "0");
     if (*error) {
         rd_kafka_conf_destroy(conf);
         return NULL;
@@ -145,12 +150,12 @@ static rd_kafka_conf_t *producer_conf(apr_pool_t *p, const char *brokers,
 }
 
 apr_status_t shop_producer_start(apr_pool_t *pool, server_rec *s, const char *brokers,
-                                 const apr_array_header_t *props)
+                                 const apr_array_header_t *props, int patient)
 {
     shop_producer_t *pr = apr_pcalloc(pool, sizeof(*pr));
     const char *error;
     char err[512];
-    rd_kafka_conf_t *conf = producer_conf(pool, brokers, props, &error);
+    rd_kafka_conf_t *conf = producer_conf(pool, brokers, props, patient, &error);
     apr_status_t rv;
 
     if (!conf) {
@@ -179,42 +184,24 @@ apr_status_t shop_producer_start(apr_pool_t *pool, server_rec *s, const char *br
     return APR_SUCCESS;
 }
 
-/* Waits for d's report up to wait_ms; frees d unless the report is still due. */
-static rd_kafka_resp_err_t await_delivery(shop_producer_t *pr, delivery_t *d, int wait_ms)
-{
-    apr_time_t deadline = apr_time_now() + apr_time_from_msec(wait_ms);
-    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-
-    apr_thread_mutex_lock(pr->lock);
-    while (!d->done && apr_time_now() < deadline)
-        apr_thread_cond_timedwait(pr->delivered, pr->lock, deadline - apr_time_now());
-    if (d->done) {
-        err = d->err;
-        free(d);
-    }
-    else
-        d->abandoned = 1;
-    apr_thread_mutex_unlock(pr->lock);
-    return err;
-}
-
-apr_status_t shop_kafka_publish(apr_pool_t *p, const char *topic, const char *key,
-                                   const char *json, const char *traceparent, int wait_ms,
-                                   const char **error)
+shop_delivery_t *shop_producer_send(apr_pool_t *p, const char *topic, const char *key,
+                                    const char *value, const char *traceparent,
+                                    const char **error)
 {
     shop_producer_t *pr = producer;
     rd_kafka_headers_t *headers;
     rd_kafka_resp_err_t err;
-    delivery_t *d = NULL;
+    shop_delivery_t *d;
 
     if (!pr) {
         *error = "Kafka is not configured in this process (ShopKafkaBrokers)";
-        return APR_ENOTIMPL;
+        return NULL;
     }
-    if (wait_ms > 0 && !(d = calloc(1, sizeof(*d)))) {
+    if (!(d = calloc(1, sizeof(*d)))) {
         *error = "out of memory";
-        return APR_ENOMEM;
+        return NULL;
     }
+    d->producer = pr;
     headers = rd_kafka_headers_new(2);
     rd_kafka_header_add(headers, "content-type", -1,
                         "application/cloudevents+json; charset=UTF-8", -1);
@@ -223,7 +210,7 @@ apr_status_t shop_kafka_publish(apr_pool_t *p, const char *topic, const char *ke
     err = rd_kafka_producev(pr->rk,
                             RD_KAFKA_V_TOPIC(topic),
                             RD_KAFKA_V_KEY(key, strlen(key)),
-                            RD_KAFKA_V_VALUE((void *)json, strlen(json)),
+                            RD_KAFKA_V_VALUE((void *)value, strlen(value)),
                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                             RD_KAFKA_V_HEADERS(headers),
                             RD_KAFKA_V_OPAQUE(d),
@@ -231,11 +218,59 @@ apr_status_t shop_kafka_publish(apr_pool_t *p, const char *topic, const char *ke
     if (err) {
         rd_kafka_headers_destroy(headers);
         free(d);
-    }
-    else if (d)
-        err = await_delivery(pr, d, wait_ms);
-    if (err) {
         *error = apr_psprintf(p, "publishing to %s: %s", topic, rd_kafka_err2str(err));
+        return NULL;
+    }
+    return d;
+}
+
+int shop_delivery_wait(shop_delivery_t *d, int wait_ms, const char **error, apr_pool_t *p)
+{
+    shop_producer_t *pr = d->producer;
+    apr_time_t deadline = apr_time_now() + apr_time_from_msec(wait_ms);
+    int done;
+
+    apr_thread_mutex_lock(pr->lock);
+    while (!d->done && apr_time_now() < deadline)
+        apr_thread_cond_timedwait(pr->delivered, pr->lock, deadline - apr_time_now());
+    done = d->done;
+    if (done && d->err)
+        *error = apr_pstrdup(p, rd_kafka_err2str(d->err));
+    else if (done)
+        *error = NULL;
+    apr_thread_mutex_unlock(pr->lock);
+    return done;
+}
+
+void shop_delivery_release(shop_delivery_t *d)
+{
+    shop_producer_t *pr = d->producer;
+    int done;
+
+    apr_thread_mutex_lock(pr->lock);
+    done = d->done;
+    d->abandoned = !done;               /* the report frees it when it comes */
+    apr_thread_mutex_unlock(pr->lock);
+    if (done)
+        free(d);
+}
+
+apr_status_t shop_kafka_publish(apr_pool_t *p, const char *topic, const char *key,
+                                const char *json, const char *traceparent, int wait_ms,
+                                const char **error)
+{
+    shop_delivery_t *d = shop_producer_send(p, topic, key, json, traceparent, error);
+    const char *failure = NULL;
+    int done;
+
+    if (!d)
+        return APR_EGENERAL;
+    done = wait_ms <= 0 || shop_delivery_wait(d, wait_ms, &failure, p);
+    shop_delivery_release(d);
+    if (!done)
+        failure = "no acknowledgement from the brokers in time";
+    if (wait_ms > 0 && failure) {
+        *error = apr_psprintf(p, "publishing to %s: %s", topic, failure);
         return APR_EGENERAL;
     }
     return APR_SUCCESS;

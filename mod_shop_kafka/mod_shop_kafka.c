@@ -4,23 +4,21 @@
  * Owns the process-wide Kafka settings (ShopKafkaBrokers, ShopKafkaProperty),
  * starts one idempotent producer per httpd child, and offers the optional
  * functions of include/mod_shop.h (shop_kafka_publish, shop_kafka_check) that the
- * other modules use instead of linking librdkafka themselves.
+ * other modules use instead of linking librdkafka themselves. With
+ * ShopKafkaWorker On it runs the worker process (kafka_worker.c), which relays
+ * the outbox (ShopKafkaOutbox, kafka_relay.c).
  */
 #include "httpd.h"
 #include "http_config.h"
 #include "http_log.h"
+#include "http_core.h"
 #include "apr_strings.h"
 
 #include "mod_shop.h"
+#include "kafka.h"
 #include "kafka_producer.h"
 #include "shop_parse.h"
-
-module AP_MODULE_DECLARE_DATA shop_kafka_module;
-
-typedef struct {
-    const char *brokers;            /* NULL: not set */
-    apr_array_header_t *props;      /* shop_kafka_prop_t */
-} shop_kafka_conf_t;
+#include <libpq-fe.h>
 
 static void *create_server_conf(apr_pool_t *p, server_rec *s)
 {
@@ -30,9 +28,14 @@ static void *create_server_conf(apr_pool_t *p, server_rec *s)
     return conf;
 }
 
+shop_kafka_conf_t *shop_kafka_conf(server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &shop_kafka_module);
+}
+
 static shop_kafka_conf_t *main_conf(cmd_parms *cmd)
 {
-    return ap_get_module_config(cmd->server->module_config, &shop_kafka_module);
+    return shop_kafka_conf(cmd->server);
 }
 
 static const char *set_brokers(cmd_parms *cmd, void *dummy, const char *arg)
@@ -64,16 +67,64 @@ static const char *set_property(cmd_parms *cmd, void *dummy, const char *key, co
     return NULL;
 }
 
+static const char *set_worker(cmd_parms *cmd, void *dummy, int on)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    if (err)
+        return err;
+    main_conf(cmd)->worker = on;
+    return NULL;
+}
+
+static const char *set_outbox(cmd_parms *cmd, void *dummy, const char *conninfo)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    char *parse_error = NULL;
+    PQconninfoOption *options;
+
+    if (err)
+        return err;
+    if (!(options = PQconninfoParse(conninfo, &parse_error))) {
+        err = apr_pstrcat(cmd->pool, "ShopKafkaOutbox: ",
+                          parse_error ? parse_error : "cannot parse the connection string", NULL);
+        PQfreemem(parse_error);
+        return err;
+    }
+    PQconninfoFree(options);
+    main_conf(cmd)->outbox = conninfo;
+    return NULL;
+}
+
+static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    shop_kafka_conf_t *conf = shop_kafka_conf(s);
+
+    if (conf->worker && !conf->brokers) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     "shop_kafka: ShopKafkaWorker On needs ShopKafkaBrokers");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
+        return OK;                                      /* the dry run: no processes */
+    return shop_kafka_conf(s)->worker ? shop_worker_start(pconf, s) : OK;
+}
+
 static void child_init(apr_pool_t *pchild, server_rec *s)
 {
-    shop_kafka_conf_t *conf = ap_get_module_config(s->module_config, &shop_kafka_module);
+    shop_kafka_conf_t *conf = shop_kafka_conf(s);
 
     if (!conf->brokers) {
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                      "shop_kafka: ShopKafkaBrokers is not set; publishing is off");
         return;
     }
-    shop_producer_start(pchild, s, conf->brokers, conf->props);
+    shop_producer_start(pchild, s, conf->brokers, conf->props, 0);
 }
 
 static const command_rec shop_kafka_cmds[] = {
@@ -81,11 +132,17 @@ static const command_rec shop_kafka_cmds[] = {
                   "Kafka bootstrap brokers, host:port[,host:port...]"),
     AP_INIT_TAKE2("ShopKafkaProperty", set_property, NULL, RSRC_CONF,
                   "A librdkafka property and its value (e.g. security.protocol SASL_SSL)"),
+    AP_INIT_FLAG("ShopKafkaWorker", set_worker, NULL, RSRC_CONF,
+                 "Run the mod_shop worker process (outbox relay, event consumers)"),
+    AP_INIT_TAKE1("ShopKafkaOutbox", set_outbox, NULL, RSRC_CONF,
+                  "libpq connection string of the database whose outbox the worker relays"),
     { NULL }
 };
 
 static void register_hooks(apr_pool_t *p)
 {
+    ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_publish);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_check);

@@ -81,6 +81,127 @@ sub outage_test {
     }
 }
 
+# ---- helpers of t/auth ----------------------------------------------------
+
+push @EXPORT, qw(request_json sql sql_value unique_tag jose b64url_decode b64url_encode
+                 jwt_parts sign_up sign_in);
+
+# request_json(SERVICE, METHOD, PATH, OPTION => VALUE...) -> (status, decoded body or undef, res)
+#   json => DATA     body encoded as JSON (Content-Type: application/json)
+#   content => TEXT  raw body (Content-Type: application/json unless headers say otherwise)
+#   token => JWT     Authorization: Bearer JWT
+#   headers => [NAME => VALUE, ...]
+# Every request opens its own connection (no cookie jar, no keep-alive, no redirects).
+my $ua;
+sub request_json {
+    my ($service, $method, $path, %opt) = @_;
+    local $_;
+    require LWP::UserAgent;
+    require HTTP::Request;
+    $ua ||= LWP::UserAgent->new(timeout => 30, max_redirect => 0, keep_alive => 0);
+    Apache::TestRequest::module($service);
+    my $req = HTTP::Request->new($method => Apache::TestRequest::resolve_url($path));
+    my $body = exists $opt{json} ? $json->encode($opt{json}) : $opt{content};
+    if (defined $body) {
+        $req->header('Content-Type' => 'application/json');
+        $req->header('Content-Length' => length $body);
+        $req->content($body);
+    }
+    elsif ($method eq 'POST' || $method eq 'PUT') {
+        $req->header('Content-Length' => 0);
+    }
+    $req->header(Authorization => "Bearer $opt{token}") if defined $opt{token};
+    my @headers = @{ $opt{headers} || [] };
+    while (my ($name, $value) = splice @headers, 0, 2) {
+        $req->header($name => $value);
+    }
+    my $res = $ua->request($req);
+    my $decoded = eval { $json->decode($res->content) };
+    return ($res->code, $decoded, $res);
+}
+
+# sql(SQL, PARAM...) -> rows (array refs) of the test database, through psql.
+# Parameters are psql variables: write :'p1', :'p2'... in SQL (psql quotes them).
+sub sql {
+    my ($sql, @params) = @_;
+    require File::Temp;
+    my $file = File::Temp->new(SUFFIX => '.sql');
+    print $file $sql, ";\n";
+    close $file;
+    my @cmd = ('psql', '-X', '-q', '-A', '-t', '-F', "\t", '-v', 'ON_ERROR_STOP=1',
+               '-h', '127.0.0.1', '-p', $ENV{SHOP_PG_PORT}, '-U', $ENV{SHOP_DB_USER} || 'shop',
+               '-d', $ENV{SHOP_DB} || 'shop');
+    push @cmd, '-v', 'p' . ($_ + 1) . "=$params[$_]" for 0 .. $#params;
+    open(my $out, '-|', @cmd, '-f', "$file") or die "psql: $!";
+    my @lines = <$out>;
+    close $out or die "psql failed ($?) on: $sql\n";
+    chomp @lines;
+    return map { [split /\t/, $_, -1] } grep { length } @lines;
+}
+
+# sql_value(SQL, PARAM...) -> the first column of the first row (undef if none)
+sub sql_value {
+    my @rows = sql(@_);
+    return @rows ? $rows[0][0] : undef;
+}
+
+# unique_tag() -> a short string unique to this run and call, for emails and usernames
+my $tag_count = 0;
+sub unique_tag {
+    return sprintf 'p%dt%dn%d', $$, time, ++$tag_count;
+}
+
+# jose(SCRIPT, ARGS) -> the JSON that t/js/SCRIPT.mjs prints for ARGS (a hash ref
+# passed as one JSON argument); dies if the script fails. The scripts use the npm
+# package jose, installed by `npm ci --prefix t/js`.
+sub jose {
+    my ($script, $args) = @_;
+    my $dir = top_dir() . '/t/js';
+    -d "$dir/node_modules/jose"
+        or die "t/js/node_modules/jose is missing: run npm ci --prefix t/js\n";
+    local $_;
+    open(my $out, '-|', 'node', "$dir/$script.mjs", $json->encode($args || {}))
+        or die "node: $!";
+    my $text = do { local $/; <$out> };
+    close $out or die "t/js/$script.mjs failed ($?): $text\n";
+    return $json->decode($text);
+}
+
+sub b64url_decode {
+    my ($s) = @_;
+    require MIME::Base64;
+    $s =~ tr{-_}{+/};
+    $s .= '=' x ((4 - length($s) % 4) % 4);
+    return MIME::Base64::decode_base64($s);
+}
+
+sub b64url_encode {
+    my ($s) = @_;
+    require MIME::Base64;
+    (my $e = MIME::Base64::encode_base64($s, '')) =~ tr{+/}{-_};
+    $e =~ s/=+$//;
+    return $e;
+}
+
+# jwt_parts(TOKEN) -> (decoded header, decoded payload), both hash refs (undef if not JSON)
+sub jwt_parts {
+    my ($token) = @_;
+    my ($h, $p) = split /\./, $token // '';
+    return map { my $d = $_; eval { $json->decode(b64url_decode($d // '')) } } ($h, $p);
+}
+
+# sign_up(SERVICE, FIELDS) -> (status, body, res) of POST /auth/sign-up
+sub sign_up {
+    my ($service, $fields) = @_;
+    return request_json($service, 'POST', '/auth/sign-up', json => $fields);
+}
+
+# sign_in(SERVICE, LOGIN_FIELDS) -> (status, body, res) of POST /auth/sign-in
+sub sign_in {
+    my ($service, $fields) = @_;
+    return request_json($service, 'POST', '/auth/sign-in', json => $fields);
+}
+
 package ShopTest::Guard;
 sub DESTROY { $_[0]->() }
 

@@ -1,0 +1,202 @@
+/*
+ * kafka_relay.c: the outbox relay (DESIGN §3), a thread of the worker process.
+ *
+ * Publishes the unpublished rows of the outbox table in id order, in batches,
+ * through the worker's patient producer (acks=all, idempotent, no message
+ * timeout), and marks a row published only once the brokers acknowledged it.
+ * While Kafka is down the batch simply waits, so nothing is lost or reordered
+ * per key. It wakes on LISTEN shop_outbox (and polls as a fallback), and holds
+ * a PostgreSQL advisory lock so only one relay per database publishes.
+ */
+#include "kafka.h"
+#include "kafka_producer.h"
+
+#include "http_log.h"
+#include "apr_strings.h"
+#include <libpq-fe.h>
+#include <poll.h>
+
+APLOG_USE_MODULE(shop_kafka);
+
+#define RELAY_BATCH 500
+#define RELAY_LOCK_KEY "7310591"                  /* pg advisory lock: one relay per database */
+#define RELAY_IDLE_POLL_MS 2000
+#define RELAY_WAIT_SLICE_MS 500
+#define RELAY_BACKOFF_MAX apr_time_from_sec(30)
+#define RELAY_TICK apr_time_from_msec(200)
+
+static const char select_sql[] =
+    "select id, topic, key, payload::text, headers->>'traceparent' from outbox"
+    " where published_at is null order by id limit " APR_STRINGIFY(RELAY_BATCH);
+static const char mark_sql[] =
+    "update outbox set published_at = now() where id = any($1::bigint[])";
+
+typedef struct {
+    server_rec *s;
+    PGconn *conn;
+    apr_interval_time_t backoff;
+} relay_t;
+
+static void nap(apr_interval_time_t t)
+{
+    apr_time_t until = apr_time_now() + t;
+
+    while (!shop_worker_stopping() && apr_time_now() < until)
+        apr_sleep(RELAY_TICK);
+}
+
+static void back_off(relay_t *rl)
+{
+    nap(rl->backoff);
+    rl->backoff = rl->backoff * 2 > RELAY_BACKOFF_MAX ? RELAY_BACKOFF_MAX : rl->backoff * 2;
+}
+
+/* Connected, leading (advisory lock) and listening; 0 if not (yet). */
+static int connect_db(relay_t *rl, const char *conninfo)
+{
+    PGresult *res;
+    int leader;
+
+    rl->conn = PQconnectdb(conninfo);
+    if (PQstatus(rl->conn) != CONNECTION_OK) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, "shop_kafka: relay: cannot connect "
+                     "to the outbox database: %s", PQerrorMessage(rl->conn));
+        return 0;
+    }
+    res = PQexec(rl->conn, "select pg_try_advisory_lock(" RELAY_LOCK_KEY ")");
+    leader = PQresultStatus(res) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(res, 0, 0), "t");
+    PQclear(res);
+    if (!leader) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, rl->s,
+                     "shop_kafka: relay: another relay holds the outbox; standing by");
+        return 0;
+    }
+    res = PQexec(rl->conn, "listen shop_outbox");
+    PQclear(res);
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, rl->s, "shop_kafka: relay: relaying the outbox");
+    return 1;
+}
+
+static void disconnect_db(relay_t *rl)
+{
+    PQfinish(rl->conn);
+    rl->conn = NULL;
+}
+
+/* Waits for deliveries; the ids of the acknowledged rows go to published. */
+static int await_batch(relay_t *rl, apr_pool_t *p, PGresult *rows, shop_delivery_t **sent,
+                       int n, apr_array_header_t *published)
+{
+    int i, failed = 0;
+
+    for (i = 0; i < n; i++) {
+        const char *error = NULL;
+
+        while (!shop_worker_stopping() && !shop_delivery_wait(sent[i], RELAY_WAIT_SLICE_MS, &error, p))
+            ;
+        if (shop_worker_stopping())
+            break;
+        if (error && !failed++)
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, "shop_kafka: relay: outbox row %s "
+                         "to %s not published: %s", PQgetvalue(rows, i, 0), PQgetvalue(rows, i, 1), error);
+        else if (!error)
+            APR_ARRAY_PUSH(published, const char *) = PQgetvalue(rows, i, 0);
+    }
+    for (i = 0; i < n; i++)
+        shop_delivery_release(sent[i]);
+    return failed;
+}
+
+/* Publishes one batch. The number of rows published, or -1 (database) / -2 (Kafka). */
+static int relay_batch(relay_t *rl, apr_pool_t *p)
+{
+    PGresult *rows = PQexec(rl->conn, select_sql), *res;
+    apr_array_header_t *published = apr_array_make(p, RELAY_BATCH, sizeof(const char *));
+    shop_delivery_t **sent;
+    const char *error = NULL, *ids;
+    int n, i, failed;
+
+    if (PQresultStatus(rows) != PGRES_TUPLES_OK) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, "shop_kafka: relay: reading the "
+                     "outbox: %s", PQerrorMessage(rl->conn));
+        PQclear(rows);
+        return -1;
+    }
+    n = PQntuples(rows);
+    sent = apr_pcalloc(p, (n + 1) * sizeof(*sent));
+    for (i = 0; i < n; i++) {
+        const char *tp = PQgetisnull(rows, i, 4) ? NULL : PQgetvalue(rows, i, 4);
+        if (!(sent[i] = shop_producer_send(p, PQgetvalue(rows, i, 1), PQgetvalue(rows, i, 2),
+                                           PQgetvalue(rows, i, 3), tp, &error)))
+            break;
+    }
+    if (i < n)
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, "shop_kafka: relay: %s", error);
+    failed = await_batch(rl, p, rows, sent, i, published) || i < n;
+    if (published->nelts) {
+        ids = apr_pstrcat(p, "{", apr_array_pstrcat(p, published, ','), "}", NULL);
+        res = PQexecParams(rl->conn, mark_sql, 1, NULL, &ids, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, "shop_kafka: relay: marking %d rows "
+                         "published: %s (they will be published again)", published->nelts,
+                         PQerrorMessage(rl->conn));
+        PQclear(res);
+    }
+    PQclear(rows);
+    return failed ? -2 : published->nelts;
+}
+
+/* Sleeps until a NOTIFY arrives or timeout_ms passes; 0 if the connection broke. */
+static int await_notify(relay_t *rl, int timeout_ms)
+{
+    struct pollfd pfd = { PQsocket(rl->conn), POLLIN, 0 };
+    PGnotify *note;
+
+    if (poll(&pfd, 1, timeout_ms) > 0 && !PQconsumeInput(rl->conn))
+        return 0;
+    while ((note = PQnotifies(rl->conn)))
+        PQfreemem(note);
+    return PQstatus(rl->conn) == CONNECTION_OK;
+}
+
+static void relay_connected(relay_t *rl, apr_pool_t *pool)
+{
+    apr_pool_t *iter;
+    int n;
+
+    apr_pool_create(&iter, pool);
+    while (!shop_worker_stopping()) {
+        apr_pool_clear(iter);
+        n = relay_batch(rl, iter);
+        if (n == -1)
+            break;                                  /* reconnect */
+        if (n == -2) {
+            back_off(rl);
+            continue;
+        }
+        rl->backoff = apr_time_from_sec(1);
+        if (n < RELAY_BATCH && !await_notify(rl, RELAY_IDLE_POLL_MS))
+            break;
+    }
+    apr_pool_destroy(iter);
+}
+
+void *APR_THREAD_FUNC shop_relay_run(apr_thread_t *thread, void *data)
+{
+    shop_relay_t *conf = data;
+    relay_t rl = { conf->s, NULL, apr_time_from_sec(1) };
+    apr_pool_t *pool;
+
+    apr_pool_create(&pool, NULL);
+    while (!shop_worker_stopping()) {
+        if (connect_db(&rl, conf->conninfo)) {
+            rl.backoff = apr_time_from_sec(1);
+            relay_connected(&rl, pool);
+        }
+        disconnect_db(&rl);
+        back_off(&rl);
+    }
+    apr_pool_destroy(pool);
+    apr_thread_exit(thread, APR_SUCCESS);
+    return NULL;
+}
