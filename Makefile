@@ -48,14 +48,14 @@ $(COMMON_LIB): $(COMMON_OBJ)
 build/mod_shop_%.so: $$(wildcard mod_shop_$$*/*.c mod_shop_$$*/*.h) $(COMMON_LIB) include/mod_shop.h
 	$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o mod_shop_$*/mod_shop_$*.la \
 	    $(filter %.c,$^) $(COMMON_LIB) $(PKG_LIBS) >/dev/null
-	cp mod_shop_$*/.libs/mod_shop_$*.so $@
+	cp mod_shop_$*/.libs/mod_shop_$*.so $@.new && mv -f $@.new $@
 
 # test-only module (t/modules), built like the others but never installed
 $(TEST_MODULE): t/modules/mod_shop_publish_test.c $(COMMON_LIB) include/mod_shop.h
 	@mkdir -p $(dir $@)
 	$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o t/modules/mod_shop_publish_test.la \
 	    $< $(COMMON_LIB) $(PKG_LIBS) >/dev/null
-	cp t/modules/.libs/mod_shop_publish_test.so $@
+	cp t/modules/.libs/mod_shop_publish_test.so $@.new && mv -f $@.new $@
 
 build/unit/%: t/unit/%.c $(COMMON_LIB)
 	@mkdir -p $(dir $@)
