@@ -57,9 +57,12 @@ $(TEST_MODULE): t/modules/mod_shop_publish_test.c $(COMMON_LIB) include/mod_shop
 	    $< $(COMMON_LIB) $(PKG_LIBS) >/dev/null
 	cp t/modules/.libs/mod_shop_publish_test.so $@.new && mv -f $@.new $@
 
-build/unit/%: t/unit/%.c $(COMMON_LIB)
+# a unit test may also need a module's httpd-free file
+UNIT_SOURCES_test_product_fields = mod_shop_product/product_fields.c
+build/unit/%: t/unit/%.c $$(UNIT_SOURCES_%) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(APXS_CFLAGS) $(WARN) $(INCLUDES) -o $@ $< $(COMMON_LIB) $(UNIT_LIBS)
+	$(CC) $(APXS_CFLAGS) $(WARN) $(INCLUDES) -Imod_shop_product -o $@ $< $(UNIT_SOURCES_$*) \
+	    $(COMMON_LIB) $(PKG_LIBS) $(UNIT_LIBS) -lm
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done

@@ -25,21 +25,28 @@ cJSON *shop_json_own(apr_pool_t *p, cJSON *json)
     return json;
 }
 
-int shop_reply_json(request_rec *r, int status, cJSON *json)
+int shop_reply_json_text(request_rec *r, int status, const char *text, apr_size_t len)
 {
-    char *text = cJSON_PrintUnformatted(json);
-
-    if (!text)
-        return HTTP_INTERNAL_SERVER_ERROR;     /* out of memory */
     r->status = status;
     ap_set_content_type(r, "application/json");
     if (!apr_table_get(r->headers_out, "Cache-Control"))
         apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_set_content_length(r, strlen(text));
+    ap_set_content_length(r, len);
     if (!r->header_only)
-        ap_rwrite(text, strlen(text), r);
-    cJSON_free(text);
+        ap_rwrite(text, len, r);
     return OK;
+}
+
+int shop_reply_json(request_rec *r, int status, cJSON *json)
+{
+    char *text = cJSON_PrintUnformatted(json);
+    int rv;
+
+    if (!text)
+        return HTTP_INTERNAL_SERVER_ERROR;     /* out of memory */
+    rv = shop_reply_json_text(r, status, text, strlen(text));
+    cJSON_free(text);
+    return rv;
 }
 
 int shop_reply_error(request_rec *r, int status, const char *message)

@@ -16,6 +16,9 @@ cJSON *shop_json_own(apr_pool_t *p, cJSON *json);
 /* Writes json with the given status; returns OK. json stays the caller's. */
 int shop_reply_json(request_rec *r, int status, cJSON *json);
 
+/* Writes text, a JSON document, with the given status; returns OK. */
+int shop_reply_json_text(request_rec *r, int status, const char *text, apr_size_t len);
+
 /* Writes {"message": message} with the given status; returns OK. */
 int shop_reply_error(request_rec *r, int status, const char *message);
 

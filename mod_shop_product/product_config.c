@@ -1,0 +1,194 @@
+/*
+ * product_config.c: the directives of mod_shop_product, server-wide and
+ * inherited by VirtualHosts that do not set them.
+ */
+#include "product.h"
+
+#include "http_log.h"
+#include "apr_strings.h"
+#include "apr_uri.h"
+#include <libpq-fe.h>
+
+APLOG_USE_MODULE(shop_product);
+
+product_conf_t *product_conf(server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &shop_product_module);
+}
+
+void *product_create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    product_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
+
+    conf->max_body = conf->upload_max = -1;
+    conf->max_age = conf->cache = -1;
+    return conf;
+}
+
+#define MERGE_PTR(f)  conf->f = add->f ? add->f : base->f
+#define MERGE_INT(f)  conf->f = add->f != -1 ? add->f : base->f
+
+void *product_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    product_conf_t *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
+
+    MERGE_INT(max_body);
+    MERGE_INT(max_age);
+    MERGE_INT(cache);
+    MERGE_PTR(watch_db);
+    MERGE_PTR(upload_dir);
+    MERGE_PTR(upload_url);
+    MERGE_INT(upload_max);
+    MERGE_PTR(cloudinary_url);
+    MERGE_PTR(cloudinary_api);
+    return conf;
+}
+
+void product_conf_finish(server_rec *s)
+{
+    for (; s; s = s->next) {
+        product_conf_t *conf = product_conf(s);
+
+        if (conf->max_body == -1)   conf->max_body = PRODUCT_DEFAULT_MAX_BODY;
+        if (conf->max_age == -1)    conf->max_age = PRODUCT_DEFAULT_MAX_AGE;
+        if (conf->cache == -1)      conf->cache = conf->watch_db != NULL;
+        if (!conf->upload_url)      conf->upload_url = PRODUCT_DEFAULT_UPLOAD_URL;
+        if (conf->upload_max == -1) conf->upload_max = PRODUCT_DEFAULT_UPLOAD_MAX;
+        if (!conf->cloudinary_api)  conf->cloudinary_api = PRODUCT_DEFAULT_CLOUDINARY;
+    }
+}
+
+static product_conf_t *cmd_conf(cmd_parms *cmd)
+{
+    return product_conf(cmd->server);
+}
+
+/* bytes, with an optional K or M suffix, in 1..max */
+static const char *parse_size(cmd_parms *cmd, const char *arg, apr_off_t max, apr_off_t *out)
+{
+    char *end;
+    apr_off_t v;
+
+    if (apr_strtoff(&v, arg, &end, 10) != APR_SUCCESS || v < 1)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a size", cmd->cmd->name, arg);
+    if (*end == 'K' || *end == 'k')
+        v *= 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        v *= 1024 * 1024, end++;
+    if (*end || v > max)
+        return apr_psprintf(cmd->pool, "%s: give bytes (or nK, nM) up to %" APR_OFF_T_FMT,
+                            cmd->cmd->name, max);
+    *out = v;
+    return NULL;
+}
+
+static const char *set_max_body(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    return parse_size(cmd, arg, 1024 * 1024, &cmd_conf(cmd)->max_body);
+}
+
+static const char *set_upload_max(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    return parse_size(cmd, arg, 64 * 1024 * 1024, &cmd_conf(cmd)->upload_max);
+}
+
+static const char *set_max_age(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (*end || end == arg || v < 0 || v > 86400 * 365)
+        return "ShopProductMaxAge: give seconds, 0 or more";
+    cmd_conf(cmd)->max_age = (int)v;
+    return NULL;
+}
+
+static const char *set_cache(cmd_parms *cmd, void *dummy, int on)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    if (err)
+        return err;
+    cmd_conf(cmd)->cache = on;
+    return NULL;
+}
+
+static const char *set_watch_db(cmd_parms *cmd, void *dummy, const char *conninfo)
+{
+    char *error = NULL;
+    PQconninfoOption *options;
+    const char *message = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    if (message)
+        return message;
+    if (!(options = PQconninfoParse(conninfo, &error))) {
+        message = apr_pstrcat(cmd->pool, "ShopProductCacheDB: ",
+                              error ? error : "cannot parse the connection string", NULL);
+        PQfreemem(error);
+        return message;
+    }
+    PQconninfoFree(options);
+    cmd_conf(cmd)->watch_db = conninfo;
+    return NULL;
+}
+
+static const char *set_upload_dir(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *dir = ap_server_root_relative(cmd->pool, arg);
+    apr_finfo_t info;
+
+    if (!dir || apr_stat(&info, dir, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS
+        || info.filetype != APR_DIR)
+        return apr_psprintf(cmd->pool, "ShopProductUploadDir: %s is not a directory", arg);
+    cmd_conf(cmd)->upload_dir = dir;
+    return NULL;
+}
+
+static const char *set_upload_url(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    if (*arg != '/' && strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7))
+        return "ShopProductUploadURL: give a path (/uploads/) or an http(s) URL prefix";
+    cmd_conf(cmd)->upload_url = arg[strlen(arg) - 1] == '/' ? arg : apr_pstrcat(cmd->pool, arg, "/", NULL);
+    return NULL;
+}
+
+static const char *set_cloudinary(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    apr_uri_t uri;
+
+    if (apr_uri_parse(cmd->temp_pool, arg, &uri) != APR_SUCCESS || !uri.scheme
+        || strcmp(uri.scheme, "cloudinary") || !uri.user || !uri.password || !uri.hostname)
+        return "ShopProductCloudinaryURL: give cloudinary://API_KEY:API_SECRET@CLOUD_NAME";
+    cmd_conf(cmd)->cloudinary_url = arg;
+    return NULL;
+}
+
+static const char *set_cloudinary_api(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    if (strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7))
+        return "ShopProductCloudinaryAPI: give an http(s) URL";
+    cmd_conf(cmd)->cloudinary_api = arg;
+    return NULL;
+}
+
+const command_rec product_cmds[] = {
+    AP_INIT_TAKE1("ShopProductMaxBody", set_max_body, NULL, RSRC_CONF,
+                  "largest JSON body of a catalog write (default 64K)"),
+    AP_INIT_TAKE1("ShopProductMaxAge", set_max_age, NULL, RSRC_CONF,
+                  "Cache-Control max-age of catalog reads, seconds (default 0: revalidate)"),
+    AP_INIT_FLAG("ShopProductCache", set_cache, NULL, RSRC_CONF,
+                 "keep catalog answers in memory (default On when ShopProductCacheDB is set)"),
+    AP_INIT_TAKE1("ShopProductCacheDB", set_watch_db, NULL, RSRC_CONF,
+                  "libpq connection string each child LISTENs on for catalog changes"),
+    AP_INIT_TAKE1("ShopProductUploadDir", set_upload_dir, NULL, RSRC_CONF,
+                  "directory uploaded images are stored in (served by httpd)"),
+    AP_INIT_TAKE1("ShopProductUploadURL", set_upload_url, NULL, RSRC_CONF,
+                  "URL prefix the upload directory is served at (default /uploads/)"),
+    AP_INIT_TAKE1("ShopProductUploadMaxSize", set_upload_max, NULL, RSRC_CONF,
+                  "largest image upload (default 5M)"),
+    AP_INIT_TAKE1("ShopProductCloudinaryURL", set_cloudinary, NULL, RSRC_CONF,
+                  "upload images to Cloudinary: cloudinary://API_KEY:API_SECRET@CLOUD_NAME"),
+    AP_INIT_TAKE1("ShopProductCloudinaryAPI", set_cloudinary_api, NULL, RSRC_CONF,
+                  "Cloudinary API base URL (default https://api.cloudinary.com)"),
+    { NULL }
+};
