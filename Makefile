@@ -26,7 +26,7 @@ MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 .PHONY: all deps build install run stop test unit clean
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
-TEST_MODULE  = build/test/mod_shop_publish_test.so
+TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so
 UNIT_LIBS   := $(shell pkg-config --libs apr-1 apr-util-1 cmocka 2>/dev/null)
 all: build
 build: $(MODULE_SO)
@@ -50,12 +50,11 @@ build/mod_shop_%.so: $$(wildcard mod_shop_$$*/*.c mod_shop_$$*/*.h) $(COMMON_LIB
 	    $(filter %.c,$^) $(COMMON_LIB) $(PKG_LIBS) >/dev/null
 	cp mod_shop_$*/.libs/mod_shop_$*.so $@.new && mv -f $@.new $@
 
-# test-only module (t/modules), built like the others but never installed
-$(TEST_MODULE): t/modules/mod_shop_publish_test.c $(COMMON_LIB) include/mod_shop.h
+# test-only modules (t/modules), built like the others but never installed
+build/test/%.so: t/modules/%.c $(COMMON_LIB) include/mod_shop.h
 	@mkdir -p $(dir $@)
-	$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o t/modules/mod_shop_publish_test.la \
-	    $< $(COMMON_LIB) $(PKG_LIBS) >/dev/null
-	cp t/modules/.libs/mod_shop_publish_test.so $@.new && mv -f $@.new $@
+	$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o t/modules/$*.la $< $(COMMON_LIB) $(PKG_LIBS) >/dev/null
+	cp t/modules/.libs/$*.so $@.new && mv -f $@.new $@
 
 # a unit test may also need a module's httpd-free file
 UNIT_SOURCES_test_product_fields = mod_shop_product/product_fields.c
@@ -76,7 +75,7 @@ run: deps build
 stop:
 	bash scripts/run stop
 
-test: deps build $(TEST_MODULE) unit
+test: deps build $(TEST_MODULES) unit
 	bash scripts/test
 
 clean:

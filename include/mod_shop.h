@@ -46,4 +46,45 @@ APR_DECLARE_OPTIONAL_FN(apr_status_t, shop_kafka_publish,
 APR_DECLARE_OPTIONAL_FN(apr_status_t, shop_kafka_check,
                         (apr_pool_t *p, int timeout_ms, const char **error));
 
+/*
+ * Consumers, run by mod_shop_kafka's worker process. A module registers them
+ * from its post_config hook (every configuration cycle); the worker, forked
+ * after all post_config hooks, runs one librdkafka consumer per registration.
+ *
+ * The handler gets each message once per attempt and answers:
+ *   SHOP_CONSUME_DONE    the effect is durable: the offset is committed
+ *   SHOP_CONSUME_RETRY   a dependency is down: the message comes again later
+ *                        (backoff 1 s doubling to 60 s); other partitions go on
+ *   SHOP_CONSUME_REJECT  it can never succeed: it goes to <topic>.dlq with the
+ *                        error in a header, then the offset is committed
+ * Handlers must be idempotent: delivery is at least once.
+ */
+typedef enum {
+    SHOP_CONSUME_DONE,
+    SHOP_CONSUME_RETRY,
+    SHOP_CONSUME_REJECT
+} shop_consume_t;
+
+typedef struct {
+    const char *topic;
+    int partition;
+    apr_int64_t offset;
+    const char *key;                /* NUL-terminated copy, "" if none */
+    const char *value;              /* NUL-terminated copy */
+    apr_size_t len;
+    const char *traceparent;        /* NULL if the message had none */
+} shop_message_t;
+
+/* p lives for this attempt; *error (allocated in p) says why on RETRY/REJECT. */
+typedef shop_consume_t (*shop_consumer_fn)(const shop_message_t *msg, void *baton,
+                                           apr_pool_t *p, const char **error);
+
+/*
+ * Registers a consumer: name (for logs and status), Kafka group id, topics
+ * (comma-separated), handler and its baton. Call from post_config.
+ */
+APR_DECLARE_OPTIONAL_FN(void, shop_kafka_consumer,
+                        (apr_pool_t *pconf, const char *name, const char *group,
+                         const char *topics, shop_consumer_fn fn, void *baton));
+
 #endif

@@ -7,6 +7,9 @@
 
 #include "httpd.h"
 #include "http_config.h"
+#include <cJSON.h>
+
+#include "mod_shop.h"
 
 extern module AP_MODULE_DECLARE_DATA shop_kafka_module;
 
@@ -34,6 +37,23 @@ typedef struct {
     server_rec *s;
     const char *conninfo;
 } shop_relay_t;
+
+/* The relay's state for the status report; the caller owns it. */
+cJSON *shop_relay_report(void);
+
+/* kafka_consumer.c: the registered consumers, each on a thread of the worker */
+void shop_kafka_consumer(apr_pool_t *pconf, const char *name, const char *group,
+                         const char *topics, shop_consumer_fn fn, void *baton);
+int shop_consumer_count(void);
+int shop_consumers_start(apr_pool_t *pool, server_rec *s, const shop_kafka_conf_t *conf);
+void shop_consumers_join(void);
+cJSON *shop_consumers_report(void);
+
+/* kafka_status.c: the worker's state in shared memory, read by the status handler */
+apr_status_t shop_status_create(apr_pool_t *pconf, server_rec *s);
+void shop_status_restarted(void);
+void shop_status_publish(apr_pool_t *p, cJSON *report);
+int shop_status_handler(request_rec *r);
 
 #pragma GCC visibility pop
 

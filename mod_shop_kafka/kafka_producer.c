@@ -184,12 +184,23 @@ apr_status_t shop_producer_start(apr_pool_t *pool, server_rec *s, const char *br
     return APR_SUCCESS;
 }
 
+const char *const *shop_event_headers(apr_pool_t *p, const char *traceparent)
+{
+    const char **h = apr_pcalloc(p, 5 * sizeof(*h));
+
+    h[0] = "content-type";
+    h[1] = "application/cloudevents+json; charset=UTF-8";
+    h[2] = traceparent ? "traceparent" : NULL;
+    h[3] = traceparent;
+    return h;
+}
+
 shop_delivery_t *shop_producer_send(apr_pool_t *p, const char *topic, const char *key,
-                                    const char *value, const char *traceparent,
-                                    const char **error)
+                                    const char *value, apr_size_t len,
+                                    const char *const *headers, const char **error)
 {
     shop_producer_t *pr = producer;
-    rd_kafka_headers_t *headers;
+    rd_kafka_headers_t *hdrs;
     rd_kafka_resp_err_t err;
     shop_delivery_t *d;
 
@@ -202,21 +213,19 @@ shop_delivery_t *shop_producer_send(apr_pool_t *p, const char *topic, const char
         return NULL;
     }
     d->producer = pr;
-    headers = rd_kafka_headers_new(2);
-    rd_kafka_header_add(headers, "content-type", -1,
-                        "application/cloudevents+json; charset=UTF-8", -1);
-    if (traceparent)
-        rd_kafka_header_add(headers, "traceparent", -1, traceparent, -1);
+    hdrs = rd_kafka_headers_new(4);
+    for (; headers && headers[0]; headers += 2)
+        rd_kafka_header_add(hdrs, headers[0], -1, headers[1], -1);
     err = rd_kafka_producev(pr->rk,
                             RD_KAFKA_V_TOPIC(topic),
                             RD_KAFKA_V_KEY(key, strlen(key)),
-                            RD_KAFKA_V_VALUE((void *)value, strlen(value)),
+                            RD_KAFKA_V_VALUE((void *)value, len),
                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                            RD_KAFKA_V_HEADERS(headers),
+                            RD_KAFKA_V_HEADERS(hdrs),
                             RD_KAFKA_V_OPAQUE(d),
                             RD_KAFKA_V_END);
     if (err) {
-        rd_kafka_headers_destroy(headers);
+        rd_kafka_headers_destroy(hdrs);
         free(d);
         *error = apr_psprintf(p, "publishing to %s: %s", topic, rd_kafka_err2str(err));
         return NULL;
@@ -259,7 +268,8 @@ apr_status_t shop_kafka_publish(apr_pool_t *p, const char *topic, const char *ke
                                 const char *json, const char *traceparent, int wait_ms,
                                 const char **error)
 {
-    shop_delivery_t *d = shop_producer_send(p, topic, key, json, traceparent, error);
+    shop_delivery_t *d = shop_producer_send(p, topic, key, json, strlen(json),
+                                            shop_event_headers(p, traceparent), error);
     const char *failure = NULL;
     int done;
 

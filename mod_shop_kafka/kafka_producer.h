@@ -22,10 +22,16 @@ typedef struct shop_delivery shop_delivery_t;
 apr_status_t shop_producer_start(apr_pool_t *pool, server_rec *s, const char *brokers,
                                  const apr_array_header_t *props, int patient);
 
-/* Queues one message; its delivery is followed by the returned record, or NULL and *error. */
+/*
+ * Queues one message with the headers given as name, value, ..., NULL pairs
+ * (may be NULL); its delivery is followed by the returned record, or NULL and *error.
+ */
 shop_delivery_t *shop_producer_send(apr_pool_t *p, const char *topic, const char *key,
-                                    const char *value, const char *traceparent,
-                                    const char **error);
+                                    const char *value, apr_size_t len,
+                                    const char *const *headers, const char **error);
+
+/* The headers of an event: content-type (CloudEvents JSON) and traceparent if given. */
+const char *const *shop_event_headers(apr_pool_t *p, const char *traceparent);
 
 /*
  * Waits up to wait_ms for d's report: 1 when it came (*error NULL when the brokers

@@ -12,6 +12,7 @@
 #include "kafka_producer.h"
 
 #include "http_log.h"
+#include "apr_atomic.h"
 #include "apr_strings.h"
 #include <libpq-fe.h>
 #include <poll.h>
@@ -28,14 +29,50 @@ APLOG_USE_MODULE(shop_kafka);
 static const char select_sql[] =
     "select id, topic, key, payload::text, headers->>'traceparent' from outbox"
     " where published_at is null order by id limit " APR_STRINGIFY(RELAY_BATCH);
+static const char backlog_sql[] = "select count(*) from outbox where published_at is null";
 static const char mark_sql[] =
     "update outbox set published_at = now() where id = any($1::bigint[])";
+
+#define RELAY_COUNT_EVERY apr_time_from_sec(2)
 
 typedef struct {
     server_rec *s;
     PGconn *conn;
     apr_interval_time_t backoff;
+    apr_time_t counted;
 } relay_t;
+
+/* What the status report shows (written by the relay thread, read by the worker's). */
+static const char *const state_names[] = { "off", "connecting", "standby", "relaying" };
+static volatile apr_uint32_t relay_state;
+static volatile apr_uint32_t relay_published;
+static volatile apr_uint32_t relay_backlog;
+static volatile apr_uint32_t relay_failures;
+
+cJSON *shop_relay_report(void)
+{
+    cJSON *report = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(report, "state", state_names[apr_atomic_read32(&relay_state) & 3]);
+    cJSON_AddNumberToObject(report, "backlog", apr_atomic_read32(&relay_backlog));
+    cJSON_AddNumberToObject(report, "published", apr_atomic_read32(&relay_published));
+    cJSON_AddNumberToObject(report, "failedDeliveries", apr_atomic_read32(&relay_failures));
+    return report;
+}
+
+/* Refreshes the backlog figure, at most every RELAY_COUNT_EVERY. */
+static void count_backlog(relay_t *rl)
+{
+    PGresult *res;
+
+    if (apr_time_now() - rl->counted < RELAY_COUNT_EVERY)
+        return;
+    rl->counted = apr_time_now();
+    res = PQexec(rl->conn, backlog_sql);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        apr_atomic_set32(&relay_backlog, (apr_uint32_t)atol(PQgetvalue(res, 0, 0)));
+    PQclear(res);
+}
 
 static void nap(apr_interval_time_t t)
 {
@@ -57,6 +94,7 @@ static int connect_db(relay_t *rl, const char *conninfo)
     PGresult *res;
     int leader;
 
+    apr_atomic_set32(&relay_state, 1);
     rl->conn = PQconnectdb(conninfo);
     if (PQstatus(rl->conn) != CONNECTION_OK) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, "shop_kafka: relay: cannot connect "
@@ -67,18 +105,22 @@ static int connect_db(relay_t *rl, const char *conninfo)
     leader = PQresultStatus(res) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(res, 0, 0), "t");
     PQclear(res);
     if (!leader) {
+        apr_atomic_set32(&relay_state, 2);
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, rl->s,
                      "shop_kafka: relay: another relay holds the outbox; standing by");
         return 0;
     }
     res = PQexec(rl->conn, "listen shop_outbox");
     PQclear(res);
+    apr_atomic_set32(&relay_state, 3);
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, rl->s, "shop_kafka: relay: relaying the outbox");
     return 1;
 }
 
 static void disconnect_db(relay_t *rl)
 {
+    if (rl->conn && apr_atomic_read32(&relay_state) == 3)
+        apr_atomic_set32(&relay_state, 1);
     PQfinish(rl->conn);
     rl->conn = NULL;
 }
@@ -93,9 +135,11 @@ static int await_batch(relay_t *rl, apr_pool_t *p, PGresult *rows, shop_delivery
         const char *error = NULL;
 
         while (!shop_worker_stopping() && !shop_delivery_wait(sent[i], RELAY_WAIT_SLICE_MS, &error, p))
-            ;
+            count_backlog(rl);                      /* Kafka is slow or down: keep the figure fresh */
         if (shop_worker_stopping())
             break;
+        if (error)
+            apr_atomic_inc32(&relay_failures);
         if (error && !failed++)
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, "shop_kafka: relay: outbox row %s "
                          "to %s not published: %s", PQgetvalue(rows, i, 0), PQgetvalue(rows, i, 1), error);
@@ -127,12 +171,14 @@ static int relay_batch(relay_t *rl, apr_pool_t *p)
     for (i = 0; i < n; i++) {
         const char *tp = PQgetisnull(rows, i, 4) ? NULL : PQgetvalue(rows, i, 4);
         if (!(sent[i] = shop_producer_send(p, PQgetvalue(rows, i, 1), PQgetvalue(rows, i, 2),
-                                           PQgetvalue(rows, i, 3), tp, &error)))
+                                           PQgetvalue(rows, i, 3), PQgetlength(rows, i, 3),
+                                           shop_event_headers(p, tp), &error)))
             break;
     }
     if (i < n)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, "shop_kafka: relay: %s", error);
     failed = await_batch(rl, p, rows, sent, i, published) || i < n;
+    apr_atomic_add32(&relay_published, published->nelts);
     if (published->nelts) {
         ids = apr_pstrcat(p, "{", apr_array_pstrcat(p, published, ','), "}", NULL);
         res = PQexecParams(rl->conn, mark_sql, 1, NULL, &ids, NULL, NULL, 0);
@@ -175,6 +221,7 @@ static void relay_connected(relay_t *rl, apr_pool_t *pool)
             continue;
         }
         rl->backoff = apr_time_from_sec(1);
+        count_backlog(rl);
         if (n < RELAY_BATCH && !await_notify(rl, RELAY_IDLE_POLL_MS))
             break;
     }
@@ -184,7 +231,7 @@ static void relay_connected(relay_t *rl, apr_pool_t *pool)
 void *APR_THREAD_FUNC shop_relay_run(apr_thread_t *thread, void *data)
 {
     shop_relay_t *conf = data;
-    relay_t rl = { conf->s, NULL, apr_time_from_sec(1) };
+    relay_t rl = { conf->s, NULL, apr_time_from_sec(1), 0 };
     apr_pool_t *pool;
 
     apr_pool_create(&pool, NULL);

@@ -33,6 +33,8 @@ APLOG_USE_MODULE(shop_kafka);
 #define WORKER_YOUNG apr_time_from_sec(10)        /* dying younger counts as a crash loop */
 #define WORKER_BACKOFF_MAX 60                     /* seconds */
 #define WORKER_TICK apr_time_from_msec(200)
+#define WORKER_REPORT_EVERY apr_time_from_sec(2)
+#define WORKER_LOG_EVERY apr_time_from_sec(60)
 
 typedef struct {
     server_rec *s;
@@ -96,12 +98,32 @@ static void nap(apr_interval_time_t t)
         apr_sleep(WORKER_TICK);
 }
 
+/* The worker's report: written to shared memory, and now and then to the error log. */
+static void report(worker_t *w, apr_pool_t *p, apr_time_t started, int to_log)
+{
+    cJSON *doc = cJSON_CreateObject(), *consumers = shop_consumers_report();
+    char *text;
+
+    cJSON_AddNumberToObject(doc, "pid", (double)getpid());
+    cJSON_AddNumberToObject(doc, "uptime", (double)apr_time_sec(apr_time_now() - started));
+    if (shop_kafka_conf(w->s)->outbox)
+        cJSON_AddItemToObject(doc, "relay", shop_relay_report());
+    cJSON_AddItemToObject(doc, "consumers", consumers);
+    shop_status_publish(p, doc);
+    if (to_log && (text = cJSON_PrintUnformatted(doc))) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, "shop_kafka: worker status: %s", text);
+        cJSON_free(text);
+    }
+    cJSON_Delete(doc);
+}
+
 static int worker_main(worker_t *w, apr_interval_time_t delay)
 {
     shop_kafka_conf_t *conf = shop_kafka_conf(w->s);
     pid_t parent = getppid();
     apr_thread_t *relay = NULL;
     shop_relay_t relay_conf = { w->s, conf->outbox };
+    apr_time_t started = apr_time_now(), reported = 0, logged = started;
     apr_pool_t *pool;
     apr_status_t rv;
 
@@ -124,13 +146,23 @@ static int worker_main(worker_t *w, apr_interval_time_t delay)
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, w->s, "shop_kafka: cannot start the outbox relay");
         return WORKER_SETUP_ERROR;
     }
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, "shop_kafka: worker %d running%s",
-                 (int)getpid(), conf->outbox ? " the outbox relay" : "");
-    while (!stopping && getppid() == parent)
+    if (!shop_consumers_start(pool, w->s, conf))
+        return WORKER_SETUP_ERROR;
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, "shop_kafka: worker %d running%s, %d consumer(s)",
+                 (int)getpid(), conf->outbox ? " the outbox relay" : "", shop_consumer_count());
+    while (!stopping && getppid() == parent) {
+        apr_time_t now = apr_time_now();
+        if (now - reported >= WORKER_REPORT_EVERY) {
+            report(w, pool, started, now - logged >= WORKER_LOG_EVERY);
+            logged = now - logged >= WORKER_LOG_EVERY ? now : logged;
+            reported = now;
+        }
         apr_sleep(WORKER_TICK);
+    }
     stopping = 1;
     if (relay)
         apr_thread_join(&rv, relay);
+    shop_consumers_join();
     apr_pool_destroy(pool);                     /* flushes the producer */
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, "shop_kafka: worker %d stopped", (int)getpid());
     return 0;
@@ -160,6 +192,7 @@ static void worker_maint(int reason, void *data, apr_wait_t status)
         backoff = backoff > WORKER_BACKOFF_MAX ? WORKER_BACKOFF_MAX : backoff;
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, w->s, "shop_kafka: worker %d died (status %d); "
                      "starting a new one in %d s", (int)w->proc.pid, (int)status, backoff);
+        shop_status_restarted();
         worker_fork(w, apr_time_from_sec(backoff));
         break;
     case APR_OC_REASON_UNREGISTER:

@@ -112,7 +112,10 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
 {
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;                                      /* the dry run: no processes */
-    return shop_kafka_conf(s)->worker ? shop_worker_start(pconf, s) : OK;
+    if (!shop_kafka_conf(s)->worker)
+        return OK;
+    shop_status_create(pconf, s);
+    return shop_worker_start(pconf, s);
 }
 
 static void child_init(apr_pool_t *pchild, server_rec *s)
@@ -142,10 +145,12 @@ static const command_rec shop_kafka_cmds[] = {
 static void register_hooks(apr_pool_t *p)
 {
     ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_REALLY_LAST);  /* after consumers register */
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_publish);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_check);
+    APR_REGISTER_OPTIONAL_FN(shop_kafka_consumer);
+    ap_hook_handler(shop_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(shop_kafka) = {

@@ -25,7 +25,7 @@ export SHOP_CACHE SHOP_STACK SHOP_VAR SHOP_PG_PORT SHOP_KAFKA_PORT SHOP_KAFKA_CO
        SHOP_MONGO_PORT SHOP_SMTP_PORT SHOP_MAILPIT_PORT SHOP_STRIPE_PORT SHOP_STRIPE_HTTPS_PORT \
        SHOP_DB SHOP_DB_USER
 
-SHOP_TOPICS="user-events product-events payment-events order-events"
+SHOP_TOPICS="user-events product-events payment-events order-events${SHOP_EXTRA_TOPICS:+ $SHOP_EXTRA_TOPICS}"
 
 say() { printf '%s\n' "[$(basename "$0")] $*" >&2; }
 die() { say "error: $*"; exit 1; }

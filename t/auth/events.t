@@ -2,14 +2,15 @@
 # outbox: topic user-events, key the user id, a CloudEvents 1.0 envelope with
 # the user (never a password) as data, and the request's traceparent. Sign-up
 # gives user.created, PUT user.updated, DELETE user.deleted. The outbox relay
-# then publishes user.created to Kafka with the same key and traceparent.
+# then publishes user.created to Kafka with the same key, traceparent and
+# content-type headers.
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
 use JSON::PP ();
 use ShopTest;
 
-plan tests => 45;
+plan tests => 46;
 
 my $json = JSON::PP->new->utf8;
 my $tag = unique_tag();
@@ -106,3 +107,5 @@ my $event = eval { $json->decode($message->{value} // '') } || {};
 is($event->{data}{id}, $id, 'the Kafka event is about the user');
 is($event->{id}, $created->{payload}{id}, '... and is the outbox event (same event id)');
 is($message->{headers}{traceparent}, $traceparent, '... and carries the traceparent header');
+like($message->{headers}{'content-type'} // '', qr{^application/cloudevents\+json\b},
+     '... and content-type application/cloudevents+json');

@@ -6,7 +6,7 @@ use warnings;
 use Apache::Test qw(-withtestmore);
 use ShopTest;
 
-plan tests => 25;
+plan tests => 30;
 
 my $tag = unique_tag();
 my $email = "grace.$tag\@example.test";
@@ -26,6 +26,7 @@ for my $case (['wrong password'   => { email => $email, password => "$password!"
     is($code, 401, "$what: 401");
     is($body->{message}, 'invalid email or password', "$what: 'invalid email or password'");
     is($res->header('Content-Type'), 'application/json', "$what: JSON");
+    ok(!grep({ /shop_session/ } $res->header('Set-Cookie')), "$what: no session cookie");
     $refused{$what} = $res->content;
 }
 is($refused{'unknown email'}, $refused{'wrong password'},
@@ -48,6 +49,10 @@ for my $case (['no fields'                => {}],
 }
 ($code, $body) = sign_in('shop_auth', {});
 like($body->{message} // '', qr/email.*password/, 'the 400 names what to give');
+
+($code, $body) = request_json('shop_auth', 'POST', '/auth/sign-in',
+                              content => qq({"email":"\xff\xfe$tag\@example.test","password":"whatever1"}));
+ok($code == 400 || $code == 401, "a login that is not UTF-8 (bytes ff fe): 400 or 401, not 503 (got $code)");
 
 ($code, $body) = request_json('shop_auth', 'POST', '/auth/sign-in', content => '{"email":');
 is($code, 400, 'a malformed JSON body: 400');

@@ -7,7 +7,7 @@ use Apache::Test qw(-withtestmore);
 use ShopTest;
 use HTTP::Date ();
 
-plan tests => 61;
+plan tests => 64;
 
 my $tag = unique_tag();
 my %fields = (
@@ -58,6 +58,7 @@ sub check_cookie {
     is($attr{samesite}, 'Lax', "$what: cookie is SameSite=Lax");
     is($attr{path}, '/', "$what: cookie has Path=/");
     ok(!exists $attr{secure}, "$what: no Secure with ShopAuthCookieSecure Off");
+    is($attr{'max-age'}, 28800, "$what: cookie lasts as long as the token (Max-Age=28800)");
 }
 check_cookie($res, $token, 'sign-up');
 
@@ -85,6 +86,11 @@ unlike($res->content, qr/password|argon2/i, 'no password nor hash in the sign-in
 my $signin_token = $body->{token} // '';
 is((jwt_parts($signin_token))[1]{sub}, $user->{id}, 'the sign-in token is the user\'s');
 check_cookie($res, $signin_token, 'sign-in');
+
+($code, $body) = request_json('shop_auth', 'POST', '/auth/sign-in',
+                              json => { email => $fields{email}, password => $fields{password} },
+                              headers => [Cookie => 'shop_session=expired.or.garbage']);
+is($code, 200, 'a stale session cookie does not stand in the way of signing in');
 
 # ---- who am I -----------------------------------------------------------------
 

@@ -10,7 +10,7 @@ use Apache::TestRequest ();
 use JSON::PP ();
 use ShopTest;
 
-plan tests => 99;
+plan tests => 101;
 
 my $json = JSON::PP->new->utf8->canonical;
 my $run = unique_tag();
@@ -95,6 +95,14 @@ for my $case (['malformed JSON'  => '{"email":"x@example.test",'],
     is($code, 400, "$what: 400");
     is($body->{message}, 'the body must be a JSON object', "$what: says the body must be a JSON object");
 }
+# bytes that are not UTF-8 are the client's mistake (400), not a database outage (503)
+my $bad_bytes = valid();
+my $raw = $json->encode({ %$bad_bytes, firstName => 'XX' });
+$raw =~ s/"XX"/"\xff\xfe"/;
+($code, $body) = request_json('shop_auth', 'POST', '/auth/sign-up', content => $raw);
+is($code, 400, 'a firstName that is not UTF-8 (bytes ff fe): 400, not 503');
+is(rows_for($bad_bytes->{email}), 0, '... and no row');
+
 my $in_array = valid();
 request_json('shop_auth', 'POST', '/auth/sign-up', content => $json->encode([$in_array]));
 is(rows_for($in_array->{email}), 0, 'a valid user inside an array creates no row');

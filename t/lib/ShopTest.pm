@@ -9,7 +9,7 @@ use JSON::PP ();
 use Time::HiRes ();
 use Exporter 'import';
 
-our @EXPORT = qw(get_json stack wait_for top_dir kcat_consume outage_test);
+our @EXPORT = qw(get_json stack wait_for top_dir kcat_consume outage_test psql kcat_produce worker_pids);
 
 my $json = JSON::PP->new->utf8->canonical;
 
@@ -202,7 +202,179 @@ sub sign_in {
     return request_json($service, 'POST', '/auth/sign-in', json => $fields);
 }
 
+# psql(SQL): rows of the test database as arrays of strings (dies on error)
+sub psql {
+    my ($sql) = @_;
+    my @cmd = ('psql', '-X', '-q', '-t', '-A', '-F', "\t", '-v', 'ON_ERROR_STOP=1',
+               '-h', '127.0.0.1', '-p', $ENV{SHOP_PG_PORT}, '-U', 'shop', '-d', 'shop', '-c', $sql);
+    open(my $fh, '-|', @cmd) or die "psql: $!";
+    my @rows = map { chomp; [split /\t/, $_, -1] } <$fh>;
+    close $fh or die "psql failed for: $sql";
+    return @rows;
+}
+
+# kcat_produce(TOPIC, KEY, VALUE...): one message per value, with KEY
+sub kcat_produce {
+    my ($topic, $key, @values) = @_;
+    my $broker = "127.0.0.1:$ENV{SHOP_KAFKA_PORT}";
+    open(my $fh, '|-', 'kcat', '-b', $broker, '-P', '-t', $topic, '-k', $key) or die "kcat: $!";
+    print $fh "$_\n" for @values;
+    close $fh or die "kcat failed producing to $topic";
+}
+
+# worker_pids(): pids of running "mod_shop worker" processes of this test server
+sub worker_pids {
+    my $parent = `cat @{[Apache::Test::vars('t_logs')]}/httpd.pid 2>/dev/null`;
+    chomp $parent;
+    return () unless $parent;
+    return grep { length } map { (split ' ', $_)[0] }
+           grep { /^\s*\d+\s+$parent\s+apache2: mod_shop worker/ }
+           `ps -eo pid,ppid,args`;
+}
+
 package ShopTest::Guard;
 sub DESTROY { $_[0]->() }
+
+# ---- helpers of t/product ---------------------------------------------------
+package ShopTest;
+
+push @EXPORT, qw(catalog_user catalog_admin catalog_category catalog_product_body
+                 send_chunked get_many catalog_png);
+
+# catalog_user() -> (token, user id) of a new user signed up on shop_auth
+sub catalog_user {
+    my $tag = unique_tag();
+    my ($code, $body) = sign_up('shop_auth', { email => "cat.$tag\@example.test", username => "cat_$tag",
+                                               firstName => 'Cathy', lastName => 'Catalog',
+                                               password => "catalog $tag" });
+    die "sign-up failed: $code\n" unless $code == 201;
+    return ($body->{token}, $body->{user}{id});
+}
+
+# catalog_admin() -> token of a new user made admin in the database, signed in again
+sub catalog_admin {
+    my $tag = unique_tag();
+    my %f = (email => "catadm.$tag\@example.test", username => "catadm_$tag", firstName => 'Adam',
+             lastName => 'Admin', password => "catalog admin $tag");
+    my ($code, $body) = sign_up('shop_auth', \%f);
+    die "sign-up failed: $code\n" unless $code == 201;
+    sql("update app_user set role = 'admin' where id = :'p1'", $body->{user}{id});
+    ($code, $body) = sign_in('shop_auth', { email => $f{email}, password => $f{password} });
+    die "sign-in failed: $code\n" unless $code == 200 && ($body->{user}{role} // '') eq 'admin';
+    return $body->{token};
+}
+
+# catalog_category(ADMIN_TOKEN[, NAME]) -> {id, name, slug} of a new category with a
+# slug unique to this run; dies unless it is created
+sub catalog_category {
+    my ($token, $name) = @_;
+    my $slug = 'c-' . unique_tag();
+    my ($code, $body) = request_json('shop_product', 'POST', '/categories', token => $token,
+                                     json => { name => $name // "Category $slug", slug => $slug });
+    die "POST /categories failed: $code\n" unless $code == 201;
+    return $body;
+}
+
+# catalog_product_body(SLUG, FIELD => VALUE...) -> a valid product body (hash ref)
+# in category SLUG, with a name unique to this call; the fields given replace its own
+sub catalog_product_body {
+    my ($slug, %over) = @_;
+    my $tag = unique_tag();
+    return {
+        name             => "Product $tag",
+        shortDescription => 'A short description',
+        description      => "A longer description of product $tag.",
+        price            => 39.9,
+        sizes            => ['m', 'l'],
+        colors           => ['blue', 'red'],
+        images           => { blue => '/uploads/blue.png', red => 'https://img.example/red.png' },
+        categorySlug     => $slug,
+        %over,
+    };
+}
+
+# send_chunked(SERVICE, METHOD, PATH, CONTENT, HEADER => VALUE...) -> (status,
+# decoded JSON body or undef, head, raw body): CONTENT sent with
+# Transfer-Encoding: chunked (1000-byte chunks) on a connection of its own
+sub send_chunked {
+    my ($service, $method, $path, $content, %headers) = @_;
+    local $SIG{PIPE} = 'IGNORE';
+    local $_;
+    my $sock = Apache::TestRequest::vhost_socket($service) or die "connect: $!";
+    $headers{'Content-Type'} //= 'application/json';
+    print $sock "$method $path HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+              . "Connection: close\r\n" . join('', map { "$_: $headers{$_}\r\n" } sort keys %headers)
+              . "\r\n";
+    for (my $i = 0; $i < length $content; $i += 1000) {
+        my $chunk = substr($content, $i, 1000);
+        last unless print $sock sprintf("%x\r\n%s\r\n", length $chunk, $chunk);
+    }
+    print $sock "0\r\n\r\n";
+    my $answer = do { local $/; <$sock> } // '';
+    my ($status) = $answer =~ m{^HTTP/1\.\d (\d{3})};
+    my ($head, $data) = split /\r\n\r\n/, $answer, 2;
+    $data //= '';
+    if (($head // '') =~ /^Transfer-Encoding:\s*chunked/mi) {
+        my $plain = '';
+        while ($data =~ s/^([0-9a-fA-F]+)\r\n//) {
+            my $len = hex $1;
+            last unless $len;
+            $plain .= substr($data, 0, $len, '');
+            $data =~ s/^\r\n//;
+        }
+        $data = $plain;
+    }
+    return ($status // 0, eval { $json->decode($data) }, $head // '', $data);
+}
+
+# catalog_png(WIDTH, HEIGHT) -> the bytes of a valid RGB PNG of that size (a
+# gradient, so every image of another size differs)
+sub catalog_png {
+    my ($w, $h) = @_;
+    require Compress::Zlib;
+    my $chunk = sub {
+        my ($type, $data) = @_;
+        return pack('N', length $data) . $type . $data . pack('N', Compress::Zlib::crc32($type . $data));
+    };
+    my $raw = join '', map { my $y = $_; "\0" . join '', map { pack 'C3', $_ % 256, $y % 256, ($_ + $y) % 256 } 0 .. $w - 1 } 0 .. $h - 1;
+    return "\x89PNG\r\n\x1a\n" . $chunk->('IHDR', pack('NNCCCCC', $w, $h, 8, 2, 0, 0, 0))
+         . $chunk->('IDAT', Compress::Zlib::compress($raw)) . $chunk->('IEND', '');
+}
+
+
+# get_many(SERVICE, PATH, N, HEADER => VALUE...) -> N answers to GET PATH as
+# {code, content, etag, last_modified} hash refs, sent N at a time from N
+# processes, each on a connection of its own (so several children answer)
+sub get_many {
+    my ($service, $path, $n, @headers) = @_;
+    require File::Temp;
+    require POSIX;
+    my $dir = File::Temp->newdir;
+    my @pids;
+    for my $i (1 .. $n) {
+        my $pid = fork;
+        die "fork: $!" unless defined $pid;
+        if (!$pid) {
+            my $status = 1;
+            eval {
+                my (undef, undef, $res) = request_json($service, 'GET', $path, headers => \@headers);
+                open(my $out, '>', "$dir/$i") or die;
+                print $out $json->encode({ code => $res->code, content => $res->content,
+                                           etag => scalar $res->header('ETag'),
+                                           last_modified => scalar $res->header('Last-Modified') });
+                close $out or die;
+                $status = 0;
+            };
+            POSIX::_exit($status);
+        }
+        push @pids, $pid;
+    }
+    waitpid($_, 0) for @pids;
+    return map {
+        my $in;
+        open($in, "<", "$dir/$_") ? $json->decode(do { local $/; <$in> }) : { code => 0, content => "" }
+    } 1 .. $n;
+}
+
 
 1;

@@ -1,0 +1,118 @@
+/*
+ * kafka_status.c: what an operator sees of the worker. The worker writes a JSON
+ * report (relay state, outbox backlog, consumers with lag per partition, dead
+ * letters) into shared memory every couple of seconds; the parent counts its
+ * restarts there. The "shop-worker-status" handler serves it: 200 while reports
+ * are fresh, 503 when the worker is gone or stuck.
+ */
+#include "kafka.h"
+
+#include "http_log.h"
+#include "http_protocol.h"
+#include "apr_atomic.h"
+#include "apr_shm.h"
+#include "apr_strings.h"
+
+#include "shop_http.h"
+
+APLOG_USE_MODULE(shop_kafka);
+
+#define STATUS_BYTES 32768
+#define STATUS_STALE apr_time_from_sec(10)
+
+typedef struct {
+    apr_uint32_t seq;                       /* odd while the worker writes */
+    apr_uint32_t restarts;
+    apr_uint64_t updated;                   /* apr_time_t of the last report */
+    apr_uint32_t len;
+    char json[STATUS_BYTES];
+} status_t;
+
+static status_t *status;                    /* shared memory, from post_config */
+
+apr_status_t shop_status_create(apr_pool_t *pconf, server_rec *s)
+{
+    apr_shm_t *shm;
+    apr_status_t rv = apr_shm_create(&shm, sizeof(status_t), NULL, pconf);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "shop_kafka: no shared memory for the "
+                     "worker's status");
+        status = NULL;
+        return rv;
+    }
+    status = apr_shm_baseaddr_get(shm);
+    memset(status, 0, sizeof(*status));
+    return APR_SUCCESS;
+}
+
+void shop_status_restarted(void)
+{
+    if (status)
+        apr_atomic_inc32(&status->restarts);
+}
+
+void shop_status_publish(apr_pool_t *p, cJSON *report)
+{
+    char *text = cJSON_PrintUnformatted(report);
+    apr_size_t len = text ? strlen(text) : 0;
+
+    if (status && text && len < STATUS_BYTES) {
+        apr_atomic_inc32(&status->seq);
+        memcpy(status->json, text, len + 1);
+        status->len = (apr_uint32_t)len;
+        status->updated = (apr_uint64_t)apr_time_now();
+        apr_atomic_inc32(&status->seq);
+    }
+    cJSON_free(text);
+}
+
+/* A consistent copy of the last report (NULL if none); *updated its time. */
+static char *read_report(apr_pool_t *p, apr_time_t *updated)
+{
+    char *copy = apr_palloc(p, STATUS_BYTES);
+    apr_uint32_t before, after;
+    int tries;
+
+    for (tries = 0; tries < 100; tries++) {
+        before = apr_atomic_read32(&status->seq);
+        if (before & 1)
+            continue;
+        memcpy(copy, status->json, STATUS_BYTES);
+        *updated = (apr_time_t)status->updated;
+        after = apr_atomic_read32(&status->seq);
+        if (before == after) {
+            copy[STATUS_BYTES - 1] = '\0';
+            return *updated ? copy : NULL;
+        }
+    }
+    return NULL;
+}
+
+int shop_status_handler(request_rec *r)
+{
+    apr_time_t updated = 0;
+    char *text;
+    cJSON *report;
+    int fresh;
+
+    if (!r->handler || strcmp(r->handler, "shop-worker-status"))
+        return DECLINED;
+    if (r->method_number != M_GET)
+        return shop_reply_bad_method(r, "GET");
+    if (!status || !shop_kafka_conf(r->server)->worker)
+        return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the worker is off (ShopKafkaWorker)");
+    text = read_report(r->pool, &updated);
+    report = shop_json_own(r->pool, text ? cJSON_Parse(text) : NULL);
+    if (!report)
+        report = shop_json_own(r->pool, cJSON_CreateObject());
+    fresh = text && apr_time_now() - updated < STATUS_STALE;
+    cJSON_AddStringToObject(report, "status", fresh ? "ok" : "unavailable");
+    cJSON_AddNumberToObject(report, "restarts", apr_atomic_read32(&status->restarts));
+    cJSON_AddNumberToObject(report, "reportAgeMs",
+                            text ? (double)apr_time_as_msec(apr_time_now() - updated) : -1);
+    if (!fresh)
+        cJSON_AddStringToObject(report, "message", text ? "the worker stopped reporting"
+                                                        : "no report from the worker yet");
+    return shop_reply_json(r, fresh ? HTTP_OK : HTTP_SERVICE_UNAVAILABLE, report);
+}

@@ -1,0 +1,34 @@
+# kill -9 the worker: httpd starts a new one within seconds and consumption
+# resumes from the committed offset: every message is applied, none skipped.
+use strict;
+use warnings;
+use Apache::Test qw(-withtestmore);
+use Time::HiRes ();
+use ShopTest;
+
+plan tests => 6;
+
+my $run = "restart-$$-" . time;
+my @first = map { qq({"id":"$run-a$_"}) } 1 .. 20;
+my @second = map { qq({"id":"$run-b$_"}) } 1 .. 20;
+my $applied = sub {
+    my ($prefix) = @_;
+    (psql("select count(*) from consumer_test_applied where id like '$run-$prefix%'"))[0][0];
+};
+
+my @before = wait_for(20, sub { my @p = worker_pids(); @p ? \@p : undef }) ? worker_pids() : ();
+is(scalar @before, 1, 'one worker runs');
+
+kcat_produce('consumer-test', "key-$run", @first);
+ok(wait_for(30, sub { $applied->('a') == 20 }), 'the first 20 messages are applied');
+
+kill 'KILL', @before;
+my $t0 = Time::HiRes::time();
+my $after = wait_for(15, sub { my @p = grep { $_ != $before[0] } worker_pids(); $p[0] });
+ok($after, 'a new worker was started');
+cmp_ok(Time::HiRes::time() - $t0, '<', 10, 'within seconds');
+
+kcat_produce('consumer-test', "key-$run", @second);
+ok(wait_for(30, sub { $applied->('b') == 20 }), 'the next 20 are applied by the new worker');
+is((psql("select count(*) from consumer_test_applied where id like '$run-%' and applied <> 1"))[0][0],
+   0, 'none applied twice');
