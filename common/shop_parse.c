@@ -6,6 +6,7 @@
 #include "apr_strings.h"
 #include "apr_lib.h"
 #include <stdlib.h>
+#include <libpq-fe.h>
 
 /* "host:port" with a non-empty host and a port in 1..65535 */
 static int valid_broker(const char *broker)
@@ -75,4 +76,19 @@ int shop_parse_int(const char *s, long min, long max, long *value)
         return 0;
     *value = v;
     return 1;
+}
+
+const char *shop_parse_conninfo(apr_pool_t *p, const char *conninfo)
+{
+    char *error = NULL;
+    const char *why;
+    PQconninfoOption *options = PQconninfoParse(conninfo, &error);
+
+    if (options) {
+        PQconninfoFree(options);
+        return NULL;
+    }
+    why = apr_pstrdup(p, error ? error : "cannot parse the connection string");
+    PQfreemem(error);
+    return why;
 }

@@ -19,6 +19,15 @@
 PGconn *shop_pg_acquire(request_rec *r, const char **error);
 
 /*
+ * A connection for this request, or NULL after logging why and answering 503
+ * JSON; *status is then what the handler returns.
+ */
+PGconn *shop_pg_connection(request_rec *r, int *status);
+
+/* Logs what failed and answers 503 "the database is unavailable"; returns OK. */
+int shop_pg_reply_unavailable(request_rec *r, const char *what, const char *error);
+
+/*
  * Runs sql with n text parameters ($1..$n, NULL for SQL null). The result
  * belongs to p, failed or not (NULL only when out of memory); check it with
  * shop_pg_failed and read PQresultErrorField for the SQLSTATE. When the

@@ -31,18 +31,6 @@ static int reply_session(request_rec *r, int status, cJSON *user)
     return shop_reply_json(r, status, json);
 }
 
-static PGconn *connection(request_rec *r, int *status)
-{
-    const char *error = NULL;
-    PGconn *conn = shop_pg_acquire(r, &error);
-
-    if (!conn) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: database: %s", error);
-        *status = shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the user database is unavailable");
-    }
-    return conn;
-}
-
 int auth_sign_up(request_rec *r, const char *id)
 {
     auth_user_fields_t f;
@@ -55,7 +43,7 @@ int auth_sign_up(request_rec *r, const char *id)
     if ((errors = auth_user_fields(r, body, &f, 0)))
         return auth_reply_invalid(r, errors);
     f.role = NULL;                      /* a customer cannot choose a role */
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(user = auth_user_create(r, conn, &f, &status)))
         return status;
@@ -93,12 +81,12 @@ int auth_sign_in(request_rec *r, const char *id)
     password = cJSON_GetObjectItemCaseSensitive(body, "password");
     if (!login || !cJSON_IsString(password))
         return shop_reply_error(r, HTTP_BAD_REQUEST, "give email (or username) and password");
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     login = apr_pstrdup(r->pool, login);
     ap_str_tolower((char *)login);
     if ((wait = auth_throttle_wait(r, conn, login)) != 0)
-        return wait < 0 ? shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the user database is unavailable")
+        return wait < 0 ? shop_pg_reply_unavailable(r, "sign-in limit", "see above")
                         : reply_throttled(r, wait);
     user = auth_user_find(r, conn, "login", login, &hash);
     /* an unknown account is checked against the decoy hash: both paths cost the same */
@@ -136,7 +124,7 @@ int auth_me(request_rec *r, const char *id)
         cJSON_AddStringToObject(user, "source", "external");
         return shop_reply_json(r, HTTP_OK, user);
     }
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(user = auth_user_find(r, conn, "id", r->user, NULL)))
         return shop_reply_error(r, HTTP_UNAUTHORIZED, "this account no longer exists");

@@ -210,12 +210,6 @@ static int reply_conflict(request_rec *r, const PGresult *res)
     return shop_reply_json(r, HTTP_CONFLICT, json);
 }
 
-static int reply_unavailable(request_rec *r, const char *what, const char *error)
-{
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: %s: %s", what, error);
-    return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the user database is unavailable");
-}
-
 /*
  * Runs sql (returning USER_COLUMNS) and queues the user.<type> event for the
  * row, in one transaction. NULL when it answered (404, 409, 503): *status.
@@ -228,7 +222,7 @@ static cJSON *change_user(request_rec *r, PGconn *conn, const char *sql, int n,
     cJSON *user;
 
     if ((error = shop_pg_begin(r->pool, conn))) {
-        *status = reply_unavailable(r, "begin", error);
+        *status = shop_pg_reply_unavailable(r, "begin", error);
         return NULL;
     }
     res = shop_pg_run(r->pool, conn, sql, n, params);
@@ -237,7 +231,7 @@ static cJSON *change_user(request_rec *r, PGconn *conn, const char *sql, int n,
         return NULL;
     }
     if (shop_pg_failed(res)) {
-        *status = reply_unavailable(r, type, res ? PQresultErrorMessage(res) : "no result");
+        *status = shop_pg_reply_unavailable(r, type, res ? PQresultErrorMessage(res) : "no result");
         return NULL;
     }
     if (PQntuples(res) != 1) {
@@ -249,7 +243,7 @@ static cJSON *change_user(request_rec *r, PGconn *conn, const char *sql, int n,
                                  apr_pstrcat(r->pool, "user.", type, NULL),
                                  cJSON_Duplicate(user, 1), shop_request_traceparent(r)))
         || (error = shop_pg_commit(r->pool, conn))) {
-        *status = reply_unavailable(r, type, error);
+        *status = shop_pg_reply_unavailable(r, type, error);
         return NULL;
     }
     return user;
@@ -278,16 +272,6 @@ cJSON *auth_user_create(request_rec *r, PGconn *conn, const auth_user_fields_t *
 
 /* ---- admin routes -------------------------------------------------------- */
 
-static PGconn *connection(request_rec *r, int *status)
-{
-    const char *error = NULL;
-    PGconn *conn = shop_pg_acquire(r, &error);
-
-    if (!conn)
-        *status = reply_unavailable(r, "database", error);
-    return conn;
-}
-
 int auth_users_list(request_rec *r, const char *id)
 {
     static const char page_sql[] =
@@ -302,13 +286,13 @@ int auth_users_list(request_rec *r, const char *id)
     if (!shop_query_int(r, "limit", USERS_PAGE_DEFAULT, 1, USERS_PAGE_MAX, &limit)
         || !shop_query_int(r, "offset", 0, 0, 1000000000L, &offset))
         return shop_reply_error(r, HTTP_BAD_REQUEST, "limit must be 1 to 100 and offset 0 or more");
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     params[0] = apr_ltoa(r->pool, limit);
     params[1] = apr_ltoa(r->pool, offset);
     if (!(res = shop_pg_exec(r->pool, conn, page_sql, 2, params, &error))
         || !(count = shop_pg_exec(r->pool, conn, "select count(*) from app_user", 0, NULL, &error)))
-        return reply_unavailable(r, "list users", error);
+        return shop_pg_reply_unavailable(r, "list users", error);
     json = shop_json_own(r->pool, cJSON_CreateObject());
     users = cJSON_AddArrayToObject(json, "users");
     for (i = 0; i < PQntuples(res); i++)
@@ -325,7 +309,7 @@ int auth_users_get(request_rec *r, const char *id)
     cJSON *user;
     int status;
 
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(user = auth_user_find(r, conn, "id", id, NULL)))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such user");
@@ -343,7 +327,7 @@ int auth_users_post(request_rec *r, const char *id)
         return status;
     if ((errors = auth_user_fields(r, body, &f, 0)))
         return auth_reply_invalid(r, errors);
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(user = auth_user_create(r, conn, &f, &status)))
         return status;
@@ -373,7 +357,7 @@ int auth_users_put(request_rec *r, const char *id)
         return shop_reply_error(r, HTTP_BAD_REQUEST, "nothing to update");
     if (!shop_is_uuid(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such user");
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     params[0] = id;
     params[1] = f.email;
@@ -397,7 +381,7 @@ int auth_users_delete(request_rec *r, const char *id)
 
     if (!shop_is_uuid(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such user");
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!change_user(r, conn, sql, 1, &id, "deleted", &status))
         return status;

@@ -305,6 +305,8 @@ static rd_kafka_t *make_consumer(shop_consumer_t *c, const shop_kafka_conf_t *co
         { "enable.auto.offset.store", "false" },
         { "auto.offset.reset", "earliest" },
         { "statistics.interval.ms", "5000" },
+        { "session.timeout.ms", "10000" },      /* a killed worker's partitions move on in 10 s */
+        { "heartbeat.interval.ms", "1000" },
         { "reconnect.backoff.max.ms", "1000" },
     };
     rd_kafka_conf_t *kc = rd_kafka_conf_new();

@@ -18,7 +18,6 @@
 #include "kafka.h"
 #include "kafka_producer.h"
 #include "shop_parse.h"
-#include <libpq-fe.h>
 
 static void *create_server_conf(apr_pool_t *p, server_rec *s)
 {
@@ -80,18 +79,11 @@ static const char *set_worker(cmd_parms *cmd, void *dummy, int on)
 static const char *set_outbox(cmd_parms *cmd, void *dummy, const char *conninfo)
 {
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    char *parse_error = NULL;
-    PQconninfoOption *options;
 
     if (err)
         return err;
-    if (!(options = PQconninfoParse(conninfo, &parse_error))) {
-        err = apr_pstrcat(cmd->pool, "ShopKafkaOutbox: ",
-                          parse_error ? parse_error : "cannot parse the connection string", NULL);
-        PQfreemem(parse_error);
-        return err;
-    }
-    PQconninfoFree(options);
+    if ((err = shop_parse_conninfo(cmd->temp_pool, conninfo)))
+        return apr_pstrcat(cmd->pool, "ShopKafkaOutbox: ", err, NULL);
     main_conf(cmd)->outbox = conninfo;
     return NULL;
 }

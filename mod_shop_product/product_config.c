@@ -7,7 +7,7 @@
 #include "http_log.h"
 #include "apr_strings.h"
 #include "apr_uri.h"
-#include <libpq-fe.h>
+#include "shop_parse.h"
 
 APLOG_USE_MODULE(shop_product);
 
@@ -115,19 +115,12 @@ static const char *set_cache(cmd_parms *cmd, void *dummy, int on)
 
 static const char *set_watch_db(cmd_parms *cmd, void *dummy, const char *conninfo)
 {
-    char *error = NULL;
-    PQconninfoOption *options;
-    const char *message = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
 
-    if (message)
-        return message;
-    if (!(options = PQconninfoParse(conninfo, &error))) {
-        message = apr_pstrcat(cmd->pool, "ShopProductCacheDB: ",
-                              error ? error : "cannot parse the connection string", NULL);
-        PQfreemem(error);
-        return message;
-    }
-    PQconninfoFree(options);
+    if (err)
+        return err;
+    if ((err = shop_parse_conninfo(cmd->temp_pool, conninfo)))
+        return apr_pstrcat(cmd->pool, "ShopProductCacheDB: ", err, NULL);
     cmd_conf(cmd)->watch_db = conninfo;
     return NULL;
 }

@@ -45,22 +45,6 @@ static const struct {
 
 /* ---- answers ------------------------------------------------------------- */
 
-static int reply_unavailable(request_rec *r, const char *what, const char *error)
-{
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_product: %s: %s", what, error);
-    return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the catalog database is unavailable");
-}
-
-static PGconn *connection(request_rec *r, int *status)
-{
-    const char *error = NULL;
-    PGconn *conn = shop_pg_acquire(r, &error);
-
-    if (!conn)
-        *status = reply_unavailable(r, "database", error);
-    return conn;
-}
-
 /* A strong validator: FNV-1a 64 of the body and its length. */
 static const char *make_etag(apr_pool_t *p, const char *body)
 {
@@ -108,10 +92,10 @@ static int serve_read(request_rec *r, const char *key, const char *sql, int n,
 
     if (body)
         return reply_cacheable(r, body, etag);
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(res = shop_pg_exec(r->pool, conn, sql, n, params, &error)))
-        return reply_unavailable(r, "read", error);
+        return shop_pg_reply_unavailable(r, "read", error);
     if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
         return shop_reply_error(r, HTTP_NOT_FOUND, not_found);
     body = PQgetvalue(res, 0, 0);
@@ -212,11 +196,11 @@ static PGresult *write_start(request_rec *r, PGconn *conn, const char *sql, int 
     PGresult *res;
 
     if (error) {
-        *status = reply_unavailable(r, "begin", error);
+        *status = shop_pg_reply_unavailable(r, "begin", error);
         return NULL;
     }
     if (!(res = shop_pg_run(r->pool, conn, sql, n, params)))
-        *status = reply_unavailable(r, "write", PQerrorMessage(conn));
+        *status = shop_pg_reply_unavailable(r, "write", PQerrorMessage(conn));
     return res;
 }
 
@@ -238,7 +222,7 @@ static int write_finish(request_rec *r, PGconn *conn, const char *json, const ch
     }
     if (error || !(version = shop_pg_exec(r->pool, conn, version_sql, 0, NULL, &error))
         || (error = shop_pg_commit(r->pool, conn)))
-        return reply_unavailable(r, "write", error);
+        return shop_pg_reply_unavailable(r, "write", error);
     product_cache_saw(apr_strtoi64(PQgetvalue(version, 0, 0), NULL, 10),
                       (apr_time_t)apr_strtoi64(PQgetvalue(version, 0, 1), NULL, 10));
     if (status == HTTP_NO_CONTENT) {
@@ -266,7 +250,7 @@ static const char *product_written(request_rec *r, PGresult *res, int *status)
     if (state && !strcmp(state, "23503"))
         *status = reply_bad_category(r);
     else if (shop_pg_failed(res))
-        *status = reply_unavailable(r, "write", res ? PQresultErrorMessage(res) : "no result");
+        *status = shop_pg_reply_unavailable(r, "write", res ? PQresultErrorMessage(res) : "no result");
     else if (PQntuples(res) != 1)
         *status = shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
     else
@@ -308,7 +292,7 @@ int product_post(request_rec *r, const char *id)
         return status;
     if ((invalid = shop_json_own(r->pool, product_fields_read(r->pool, body, NULL, &f))))
         return shop_reply_json(r, HTTP_BAD_REQUEST, invalid);
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     field_params(r, &f, params);
     if (!(res = write_start(r, conn, sql, 8, params, &status))
@@ -336,7 +320,7 @@ int product_put(request_rec *r, const char *id)
         return status;
     if (!valid_id(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(res = write_start(r, conn, lock_sql, 1, &id, &status))
         || !(json = product_written(r, res, &status)))
@@ -361,7 +345,7 @@ int product_delete(request_rec *r, const char *id)
 
     if (!valid_id(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(res = write_start(r, conn, sql, 1, &id, &status))
         || !(json = product_written(r, res, &status)))
@@ -404,7 +388,7 @@ static const char *category_written(request_rec *r, PGresult *res, int *status)
     else if (state && !strcmp(state, "23503"))
         *status = shop_reply_error(r, HTTP_CONFLICT, "the category still has products");
     else if (shop_pg_failed(res))
-        *status = reply_unavailable(r, "category", res ? PQresultErrorMessage(res) : "no result");
+        *status = shop_pg_reply_unavailable(r, "category", res ? PQresultErrorMessage(res) : "no result");
     else if (PQntuples(res) != 1)
         *status = shop_reply_error(r, HTTP_NOT_FOUND, "no such category");
     else
@@ -439,7 +423,7 @@ static int category_write(request_rec *r, const char *id, int creating)
     }
     if (!creating && !valid_id(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such category");
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(res = write_start(r, conn, creating ? insert_sql : update_sql, creating ? 2 : 3, params,
                             &status))
@@ -468,7 +452,7 @@ int category_delete(request_rec *r, const char *id)
 
     if (!valid_id(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such category");
-    if (!(conn = connection(r, &status)))
+    if (!(conn = shop_pg_connection(r, &status)))
         return status;
     if (!(res = write_start(r, conn, sql, 1, &id, &status))
         || !(json = category_written(r, res, &status)))
