@@ -5,6 +5,7 @@
  */
 #include "shop_body.h"
 #include "shop_http.h"
+#include "shop_parse.h"
 
 #include "http_protocol.h"
 #include "http_request.h"
@@ -100,6 +101,10 @@ cJSON *shop_read_json(request_rec *r, apr_off_t limit, int *status)
     }
     if (rv != OK) {
         *status = shop_reply_error(r, rv, read_error_message(rv));
+        return NULL;
+    }
+    if (!shop_utf8_valid(body, len)) {
+        *status = shop_reply_error(r, HTTP_BAD_REQUEST, "the body must be UTF-8 text");
         return NULL;
     }
     json = shop_json_own(r->pool, cJSON_ParseWithLength(body, len));

@@ -92,3 +92,29 @@ const char *shop_parse_conninfo(apr_pool_t *p, const char *conninfo)
     PQfreemem(error);
     return why;
 }
+
+int shop_utf8_valid(const char *s, apr_size_t len)
+{
+    const unsigned char *c = (const unsigned char *)s, *end = c + len;
+
+    while (c < end) {
+        int n = *c < 0x80 ? 0 : (*c & 0xe0) == 0xc0 ? 1 : (*c & 0xf0) == 0xe0 ? 2
+              : (*c & 0xf8) == 0xf0 ? 3 : -1;
+        unsigned long cp;
+        int i;
+
+        if (n < 0 || *c == 0 || end - c <= n)     /* bad lead byte, NUL, or cut short */
+            return 0;
+        cp = n ? *c & (0x3f >> n) : *c;
+        for (i = 1; i <= n; i++) {
+            if ((c[i] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (c[i] & 0x3f);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff))
+            || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        c += n + 1;
+    }
+    return 1;
+}

@@ -30,6 +30,9 @@ int shop_is_uuid(const char *s);
  */
 int shop_parse_int(const char *s, long min, long max, long *value);
 
+/* Whether the len bytes at s are well-formed UTF-8 (no overlongs, surrogates or NUL). */
+int shop_utf8_valid(const char *s, apr_size_t len);
+
 /* NULL when conninfo is a valid libpq connection string, else why not. */
 const char *shop_parse_conninfo(apr_pool_t *p, const char *conninfo);
 

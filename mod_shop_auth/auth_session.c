@@ -70,7 +70,7 @@ static int reply_throttled(request_rec *r, int seconds)
 int auth_sign_in(request_rec *r, const char *id)
 {
     const cJSON *password;
-    const char *login, *hash = NULL;
+    const char *login, *account, *hash = NULL;
     cJSON *body, *user;
     PGconn *conn;
     int status, wait;
@@ -83,20 +83,22 @@ int auth_sign_in(request_rec *r, const char *id)
         return shop_reply_error(r, HTTP_BAD_REQUEST, "give email (or username) and password");
     if (!(conn = shop_pg_connection(r, &status)))
         return status;
-    login = apr_pstrdup(r->pool, login);
-    ap_str_tolower((char *)login);
-    if ((wait = auth_throttle_wait(r, conn, login)) != 0)
+    /* limits count per account (by id), or per login when no account has it */
+    user = auth_user_find(r, conn, "login", login, &hash);
+    account = user ? shop_jwt_claim_string(user, "id") : apr_pstrdup(r->pool, login);
+    if (!user)
+        ap_str_tolower((char *)account);
+    if ((wait = auth_throttle_wait(r, conn, account)) != 0)
         return wait < 0 ? shop_pg_reply_unavailable(r, "sign-in limit", "see above")
                         : reply_throttled(r, wait);
-    user = auth_user_find(r, conn, "login", login, &hash);
     /* an unknown account is checked against the decoy hash: both paths cost the same */
     if (!shop_password_verify(user ? hash : auth_conf_get(r->server)->decoy_hash,
                               password->valuestring) || !user) {
-        auth_throttle_failed(r, conn, login);
+        auth_throttle_failed(r, conn, account);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "shop_auth: failed sign-in for %s", login);
         return shop_reply_error(r, HTTP_UNAUTHORIZED, "invalid email or password");
     }
-    auth_throttle_passed(r, conn, login);
+    auth_throttle_passed(r, conn, account);
     return reply_session(r, HTTP_OK, user);
 }
 

@@ -146,6 +146,9 @@ int product_list(request_rec *r, const char *id)
         return shop_reply_error(r, HTTP_BAD_REQUEST, "limit must be 1 to 100 and offset 0 or more");
     if (search && strlen(search) > SEARCH_MAX)
         return shop_reply_error(r, HTTP_BAD_REQUEST, "search is limited to 100 characters");
+    if ((search && !shop_utf8_valid(search, strlen(search)))
+        || (category && !shop_utf8_valid(category, strlen(category))))
+        return shop_reply_error(r, HTTP_BAD_REQUEST, "search and category must be UTF-8 text");
     params[0] = category && *category ? category : NULL;
     params[1] = search && *search ? like_pattern(r->pool, search) : NULL;
     params[2] = apr_ltoa(r->pool, limit);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "apr_general.h"
 #include "shop_parse.h"
@@ -71,6 +72,22 @@ static void paths_capture_id(void **state)
     assert_false(shop_path_match(*state, "/products/:id", "/productsX/4", &id));
 }
 
+static void utf8_checked(void **state)
+{
+    const char *mixed = "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x91\x95";     /* été € 👕 */
+
+    assert_true(shop_utf8_valid("plain", 5));
+    assert_true(shop_utf8_valid(mixed, strlen(mixed)));
+    assert_true(shop_utf8_valid("", 0));
+    assert_false(shop_utf8_valid("\xff", 1));                 /* not a lead byte */
+    assert_false(shop_utf8_valid("\xc3", 1));                 /* cut short */
+    assert_false(shop_utf8_valid("\xc0\xaf", 2));             /* overlong "/" */
+    assert_false(shop_utf8_valid("\xed\xa0\x80", 3));         /* surrogate */
+    assert_false(shop_utf8_valid("\xf4\x90\x80\x80", 4));     /* above U+10FFFF */
+    assert_false(shop_utf8_valid("a\0b", 3));                 /* NUL */
+    assert_false(shop_utf8_valid("\xe2\x28\xa1", 3));         /* bad continuation */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -78,6 +95,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(brokers_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(paths_match_exactly, setup, teardown),
         cmocka_unit_test_setup_teardown(paths_capture_id, setup, teardown),
+        cmocka_unit_test(utf8_checked),
     };
 
     apr_initialize();
