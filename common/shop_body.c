@@ -107,6 +107,10 @@ cJSON *shop_read_json(request_rec *r, apr_off_t limit, int *status)
         *status = shop_reply_error(r, HTTP_BAD_REQUEST, "the body must be UTF-8 text");
         return NULL;
     }
+    if (shop_json_has_nul_escape(body, len)) {
+        *status = shop_reply_error(r, HTTP_BAD_REQUEST, "strings must not contain \\u0000");
+        return NULL;
+    }
     json = shop_json_own(r->pool, cJSON_ParseWithLength(body, len));
     if (!cJSON_IsObject(json)) {
         *status = shop_reply_error(r, HTTP_BAD_REQUEST, "the body must be a JSON object");

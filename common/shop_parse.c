@@ -118,3 +118,19 @@ int shop_utf8_valid(const char *s, apr_size_t len)
     }
     return 1;
 }
+
+int shop_json_has_nul_escape(const char *s, apr_size_t len)
+{
+    apr_size_t i, backslashes = 0;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] == '\\') {
+            backslashes++;
+            continue;
+        }
+        if (s[i] == 'u' && backslashes % 2 == 1 && i + 4 < len && !strncmp(s + i + 1, "0000", 4))
+            return 1;
+        backslashes = 0;
+    }
+    return 0;
+}

@@ -33,6 +33,9 @@ int shop_parse_int(const char *s, long min, long max, long *value);
 /* Whether the len bytes at s are well-formed UTF-8 (no overlongs, surrogates or NUL). */
 int shop_utf8_valid(const char *s, apr_size_t len);
 
+/* Whether JSON text holds a \u0000 escape (a NUL a C string would cut short). */
+int shop_json_has_nul_escape(const char *s, apr_size_t len);
+
 /* NULL when conninfo is a valid libpq connection string, else why not. */
 const char *shop_parse_conninfo(apr_pool_t *p, const char *conninfo);
 

@@ -75,6 +75,13 @@ for my $path ("/products/$id", $list, "$list&sort=asc&limit=5", '/categories') {
 
 # ---- a PUT shows at once on every child ----------------------------------------------------
 
+# how many children answer (the suite's MPM starts more under load); for the record
+if (open(my $pidfile, '<', Apache::Test::vars('t_logs') . '/httpd.pid')) {
+    chomp(my $parent = <$pidfile> // '');
+    my @children = grep { !/worker/ } `ps -o pid=,args= --ppid $parent 2>/dev/null`;
+    diag(scalar(@children) . ' httpd children serve these requests');
+}
+
 my (undef, undef, $first) = request_json('shop_product', 'GET', "/products/$id");
 my $old_etag = $first->header('ETag');
 my $old_lm = HTTP::Date::str2time($first->header('Last-Modified') // '') // 0;

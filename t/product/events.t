@@ -102,8 +102,8 @@ is($events[0]{data}{name}, "Evented $tag", 'product.created: data.name');
 is($events[1]{data}{name}, "Updated $tag", 'product.updated: data.name is the new name');
 is($events[1]{data}{price}, 1.5, '... data.price the new price');
 is($events[2]{data}{id}, $id, 'product.deleted: data.id');
-is_deeply([map { $_->{headers}{'content-type'} } @messages], [('application/cloudevents+json') x 3],
-          'each with content-type: application/cloudevents+json');
+is_deeply([map { ($_->{headers}{'content-type'} // '') =~ m{^application/cloudevents\+json\s*(;|$)} ? 1 : 0 } @messages],
+          [1, 1, 1], 'each with content-type: application/cloudevents+json');
 is_deeply([map { $_->{headers}{traceparent} } @messages[0, 1]], [traceparent(1), traceparent(2)],
           '... and the traceparent of its request');
 ok(wait_for(10, sub { !grep { !$_->{published} } outbox_rows($id) }), 'the outbox rows are marked published');

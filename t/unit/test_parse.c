@@ -88,6 +88,18 @@ static void utf8_checked(void **state)
     assert_false(shop_utf8_valid("\xe2\x28\xa1", 3));         /* bad continuation */
 }
 
+static void nul_escapes_found(void **state)
+{
+    static const char *const with[] = { "{\"a\":\"x\\u0000y\"}", "\"\\\\\\u0000\"", NULL };
+    static const char *const without[] = { "{\"a\":\"x\\u0001\"}", "\"\\\\u0000\"", "u0000", "\"\\u000\"", NULL };
+    const char *const *s;
+
+    for (s = with; *s; s++)
+        assert_true(shop_json_has_nul_escape(*s, strlen(*s)));
+    for (s = without; *s; s++)
+        assert_false(shop_json_has_nul_escape(*s, strlen(*s)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +108,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(paths_match_exactly, setup, teardown),
         cmocka_unit_test_setup_teardown(paths_capture_id, setup, teardown),
         cmocka_unit_test(utf8_checked),
+        cmocka_unit_test(nul_escapes_found),
     };
 
     apr_initialize();
