@@ -38,29 +38,34 @@ $(DEPS_OK): scripts/deps scripts/kafka/pom.xml.in
 
 build/common/%.o: common/%.c common/*.h include/mod_shop.h
 	@mkdir -p $(dir $@)
-	$(CC) $(APXS_CFLAGS) $(WARN) -fPIC $(INCLUDES) -c -o $@ $<
+	@echo "  CC    $<"
+	@$(CC) $(APXS_CFLAGS) $(WARN) -fPIC $(INCLUDES) -c -o $@ $<
 
 $(COMMON_LIB): $(COMMON_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 # apxs compiles each module's sources beside them and links the .so with the common library
 .SECONDEXPANSION:
 build/mod_shop_%.so: $$(wildcard mod_shop_$$*/*.c mod_shop_$$*/*.h) $(COMMON_LIB) include/mod_shop.h
-	$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o mod_shop_$*/mod_shop_$*.la \
-	    $(filter %.c,$^) $(COMMON_LIB) $(PKG_LIBS) >/dev/null
-	cp mod_shop_$*/.libs/mod_shop_$*.so $@.new && mv -f $@.new $@
+	@echo "  APXS  $@"
+	@$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o mod_shop_$*/mod_shop_$*.la \
+	    $(filter %.c,$^) $(COMMON_LIB) $(PKG_LIBS) >$@.log 2>&1 || { cat $@.log; exit 1; }
+	@cp mod_shop_$*/.libs/mod_shop_$*.so $@.new && mv -f $@.new $@
 
 # test-only modules (t/modules), built like the others but never installed
 build/test/%.so: t/modules/%.c $(COMMON_LIB) include/mod_shop.h
 	@mkdir -p $(dir $@)
-	$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o t/modules/$*.la $< $(COMMON_LIB) $(PKG_LIBS) >/dev/null
-	cp t/modules/.libs/$*.so $@.new && mv -f $@.new $@
+	@echo "  APXS  $@"
+	@$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o t/modules/$*.la $< $(COMMON_LIB) $(PKG_LIBS) \
+	    >$@.log 2>&1 || { cat $@.log; exit 1; }
+	@cp t/modules/.libs/$*.so $@.new && mv -f $@.new $@
 
 # a unit test may also need a module's httpd-free file
 UNIT_SOURCES_test_product_fields = mod_shop_product/product_fields.c
 build/unit/%: t/unit/%.c $$(UNIT_SOURCES_%) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(APXS_CFLAGS) $(WARN) $(INCLUDES) -Imod_shop_product -o $@ $< $(UNIT_SOURCES_$*) \
+	@echo "  CC    $@"
+	@$(CC) $(APXS_CFLAGS) $(WARN) $(INCLUDES) -Imod_shop_product -o $@ $< $(UNIT_SOURCES_$*) \
 	    $(COMMON_LIB) $(PKG_LIBS) $(UNIT_LIBS) -lm
 
 unit: $(UNIT_BIN)

@@ -130,42 +130,15 @@ is($body->{message}, 'request body too large', '... saying the body is too large
 is(rows_for($over->{email}), 0, '... and no row');
 
 # the same, chunked: the cap counts the bytes that arrive
-sub chunked_post {
-    my ($path, $content) = @_;
-    local $SIG{PIPE} = 'IGNORE';
-    my $sock = Apache::TestRequest::vhost_socket('shop_auth') or die "connect: $!";
-    print $sock "POST $path HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-              . "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
-    for (my $i = 0; $i < length $content; $i += 1000) {
-        my $chunk = substr($content, $i, 1000);
-        print $sock sprintf("%x\r\n%s\r\n", length $chunk, $chunk);
-    }
-    print $sock "0\r\n\r\n";
-    my $answer = do { local $/; <$sock> } // '';
-    my ($status) = $answer =~ m{^HTTP/1\.\d (\d{3})};
-    my ($head, $data) = split /\r\n\r\n/, $answer, 2;
-    $data //= '';
-    if (($head // '') =~ /^Transfer-Encoding:\s*chunked/mi) {
-        my $plain = '';
-        while ($data =~ s/^([0-9a-fA-F]+)\r\n//) {
-            my $len = hex $1;
-            last unless $len;
-            $plain .= substr($data, 0, $len, '');
-            $data =~ s/^\r\n//;
-        }
-        $data = $plain;
-    }
-    return ($status // 0, eval { $json->decode($data) }, $head // '');
-}
 
 my $chunked_ok = valid();
-($code) = chunked_post('/auth/sign-up', padded($chunked_ok, 16384));
+($code) = send_chunked('shop_auth', 'POST', '/auth/sign-up', padded($chunked_ok, 16384));
 is($code, 201, 'a chunked body of 16384 bytes is read: 201');
 is(rows_for($chunked_ok->{email}), 1, '... and the user is created');
 
 my $chunked_over = valid();
 my $head;
-($code, $body, $head) = chunked_post('/auth/sign-up', padded($chunked_over, 40000));
+($code, $body, $head) = send_chunked('shop_auth', 'POST', '/auth/sign-up', padded($chunked_over, 40000));
 is($code, 413, 'a chunked body of 40000 bytes: 413');
 like($head, qr{^Content-Type:\s*application/json}mi, '... answered in JSON');
 is($body->{message}, 'request body too large', '... saying the body is too large');

@@ -9,7 +9,7 @@ use JSON::PP ();
 use Time::HiRes ();
 use Exporter 'import';
 
-our @EXPORT = qw(get_json stack wait_for top_dir kcat_consume outage_test psql kcat_produce worker_pids);
+our @EXPORT = qw(get_json stack wait_for top_dir kcat_consume outage_test kcat_produce worker_pids);
 
 my $json = JSON::PP->new->utf8->canonical;
 
@@ -200,17 +200,6 @@ sub sign_up {
 sub sign_in {
     my ($service, $fields) = @_;
     return request_json($service, 'POST', '/auth/sign-in', json => $fields);
-}
-
-# psql(SQL): rows of the test database as arrays of strings (dies on error)
-sub psql {
-    my ($sql) = @_;
-    my @cmd = ('psql', '-X', '-q', '-t', '-A', '-F', "\t", '-v', 'ON_ERROR_STOP=1',
-               '-h', '127.0.0.1', '-p', $ENV{SHOP_PG_PORT}, '-U', 'shop', '-d', 'shop', '-c', $sql);
-    open(my $fh, '-|', @cmd) or die "psql: $!";
-    my @rows = map { chomp; [split /\t/, $_, -1] } <$fh>;
-    close $fh or die "psql failed for: $sql";
-    return @rows;
 }
 
 # kcat_produce(TOPIC, KEY, VALUE...): one message per value, with KEY

@@ -11,7 +11,7 @@ my $run = "poison-$$-" . time;
 kcat_produce('consumer-test', "key-$run", qq({"id":"$run-1"}), "not json $run",
              qq({"no-id":"$run"}), qq({"id":"$run-2"}));
 
-ok(wait_for(30, sub { (psql("select count(*) from consumer_test_applied where id like '$run-%'"))[0][0] == 2 }),
+ok(wait_for(30, sub { (sql("select count(*) from consumer_test_applied where id like '$run-%'"))[0][0] == 2 }),
    'the good messages before and after the poison are applied');
 
 my @dead;

@@ -13,7 +13,7 @@ my @first = map { qq({"id":"$run-a$_"}) } 1 .. 20;
 my @second = map { qq({"id":"$run-b$_"}) } 1 .. 20;
 my $applied = sub {
     my ($prefix) = @_;
-    (psql("select count(*) from consumer_test_applied where id like '$run-$prefix%'"))[0][0];
+    (sql("select count(*) from consumer_test_applied where id like '$run-$prefix%'"))[0][0];
 };
 
 my @before = wait_for(20, sub { my @p = worker_pids(); @p ? \@p : undef }) ? worker_pids() : ();
@@ -30,5 +30,5 @@ cmp_ok(Time::HiRes::time() - $t0, '<', 10, 'within seconds');
 
 kcat_produce('consumer-test', "key-$run", @second);
 ok(wait_for(30, sub { $applied->('b') == 20 }), 'the next 20 are applied by the new worker');
-is((psql("select count(*) from consumer_test_applied where id like '$run-%' and applied <> 1"))[0][0],
+is((sql("select count(*) from consumer_test_applied where id like '$run-%' and applied <> 1"))[0][0],
    0, 'none applied twice');

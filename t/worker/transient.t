@@ -22,8 +22,8 @@ ok(wait_for(30, sub {
 sleep 3;
 stack('start', 'postgres');
 $restarted = 1;
-ok(wait_for(90, sub { my @r = eval { psql("select applied from consumer_test_applied where id = '$run'") }; @r }),
+ok(wait_for(90, sub { my @r = eval { sql("select applied from consumer_test_applied where id = '$run'") }; @r }),
    'the message is applied once PostgreSQL is back');
-is((psql("select applied from consumer_test_applied where id = '$run'"))[0][0], 1, 'exactly once');
+is((sql("select applied from consumer_test_applied where id = '$run'"))[0][0], 1, 'exactly once');
 my ($code) = get_json('shop_product', '/health/worker');
 is($code, 200, 'the worker reports healthy');
