@@ -1,10 +1,10 @@
 /*
  * mod_shop_email.c: the email worker of mod_shop (DESIGN §1, §5).
  *
- * It has no port and no handler: it consumes user-, order- and payment-events in
- * mod_shop_kafka's worker process and sends mail over SMTP. Until that worker
- * exists (the event-backbone issue) the module only loads, so the configuration
- * that will carry its directives can already name it.
+ * It has no port and no handler: it will register its consumers of user-,
+ * order- and payment-events with mod_shop_kafka's worker (shop_kafka_consumer)
+ * and send mail over SMTP. That arrives with the checkout work; for now the
+ * module only loads, so configurations can already name it.
  */
 #include "httpd.h"
 #include "http_config.h"
