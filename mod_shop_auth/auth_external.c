@@ -11,37 +11,16 @@
 #include "apr_strings.h"
 #include <curl/curl.h>
 
+#include "shop_curl.h"
+
 APLOG_USE_MODULE(shop_auth);
 
 #define AUTH_JWKS_MIN_REFRESH apr_time_from_sec(10)
 #define AUTH_JWKS_TIMEOUT_MS 5000L
 #define AUTH_JWKS_MAX_BYTES (256 * 1024)
 
-typedef struct {
-    char *data;
-    apr_size_t len;
-    apr_pool_t *pool;
-} download_t;
-
-static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
-{
-    download_t *d = arg;
-    apr_size_t add = size * n;
-    char *grown;
-
-    if (d->len + add > AUTH_JWKS_MAX_BYTES)
-        return 0;                                       /* aborts the transfer */
-    grown = apr_palloc(d->pool, d->len + add + 1);
-    memcpy(grown, d->data, d->len);
-    memcpy(grown + d->len, ptr, add);
-    d->data = grown;
-    d->len += add;
-    d->data[d->len] = '\0';
-    return add;
-}
-
 /* GETs url into *body; NULL or the reason. */
-static const char *fetch(apr_pool_t *p, const char *url, download_t *d)
+static const char *fetch(apr_pool_t *p, const char *url, shop_curl_body_t *d)
 {
     CURL *curl = curl_easy_init();
     CURLcode rc;
@@ -49,14 +28,12 @@ static const char *fetch(apr_pool_t *p, const char *url, download_t *d)
 
     if (!curl)
         return "cannot start libcurl";
-    d->pool = p;
-    d->data = "";
-    d->len = 0;
+    shop_curl_body_init(d, p, AUTH_JWKS_MAX_BYTES);
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, AUTH_JWKS_TIMEOUT_MS);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, shop_curl_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, d);
     rc = curl_easy_perform(curl);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -73,7 +50,7 @@ static const char *refresh(request_rec *r, auth_external_t *ext)
 {
     apr_pool_t *pool;
     shop_keyset_t *keys;
-    download_t d;
+    shop_curl_body_t d;
     const char *error;
 
     ext->fetched = apr_time_now();

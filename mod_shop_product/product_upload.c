@@ -17,12 +17,14 @@
 #include <openssl/evp.h>
 
 #include "shop_body.h"
+#include "shop_curl.h"
 #include "shop_http.h"
 
 APLOG_USE_MODULE(shop_product);
 
 #define NAME_BYTES 16
 #define CLOUDINARY_TIMEOUT_MS 30000L
+#define CLOUDINARY_ANSWER_MAX 65536
 
 typedef struct {
     const char *type;
@@ -133,29 +135,6 @@ static const char *cloudinary_signature(apr_pool_t *p, const char *timestamp, co
     return hex;
 }
 
-typedef struct {
-    apr_pool_t *pool;
-    char *data;
-    apr_size_t len;
-} answer_t;
-
-static size_t on_answer(char *ptr, size_t size, size_t n, void *arg)
-{
-    answer_t *a = arg;
-    apr_size_t add = size * n;
-    char *grown;
-
-    if (a->len + add > 65536)
-        return 0;
-    grown = apr_palloc(a->pool, a->len + add + 1);
-    memcpy(grown, a->data, a->len);
-    memcpy(grown + a->len, ptr, add);
-    grown[a->len + add] = '\0';
-    a->data = grown;
-    a->len += add;
-    return add;
-}
-
 static void mime_field(curl_mime *mime, const char *name, const char *value)
 {
     curl_mimepart *part = curl_mime_addpart(mime);
@@ -166,7 +145,7 @@ static void mime_field(curl_mime *mime, const char *name, const char *value)
 
 /* POSTs the signed upload; the HTTP status (0 if it did not get through), answer in a. */
 static long cloudinary_post(request_rec *r, const apr_uri_t *account, const image_type_t *t,
-                            const char *body, apr_size_t len, answer_t *a)
+                            const char *body, apr_size_t len, shop_curl_body_t *a)
 {
     product_conf_t *conf = product_conf(r->server);
     const char *timestamp = apr_ltoa(r->pool, (long)apr_time_sec(apr_time_now()));
@@ -193,7 +172,7 @@ static long cloudinary_post(request_rec *r, const apr_uri_t *account, const imag
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, CLOUDINARY_TIMEOUT_MS);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_answer);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, shop_curl_collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
     if (curl_easy_perform(curl) == CURLE_OK)
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -206,11 +185,12 @@ static int store_on_cloudinary(request_rec *r, const image_type_t *t, const char
                                apr_size_t len)
 {
     apr_uri_t account;
-    answer_t a = { r->pool, "", 0 };
+    shop_curl_body_t a;
     cJSON *json;
     const cJSON *url;
     long status;
 
+    shop_curl_body_init(&a, r->pool, CLOUDINARY_ANSWER_MAX);
     apr_uri_parse(r->pool, product_conf(r->server)->cloudinary_url, &account);
     status = cloudinary_post(r, &account, t, body, len, &a);
     json = shop_json_own(r->pool, cJSON_ParseWithLength(a.data, a.len));
