@@ -218,10 +218,13 @@ static int write_finish(request_rec *r, PGconn *conn, const char *json, const ch
     PGresult *version;
 
     if (event) {
-        data = cJSON_Parse(json);
-        error = shop_outbox_add(r->pool, conn, "product-events",
-                                apr_psprintf(r->pool, "%d", cJSON_GetObjectItem(data, "id")->valueint),
-                                PRODUCT_SOURCE, event, data, shop_request_traceparent(r));
+        const cJSON *id = cJSON_GetObjectItem(data = cJSON_Parse(json), "id");
+        error = cJSON_IsNumber(id)
+              ? shop_outbox_add(r->pool, conn, "product-events", apr_itoa(r->pool, id->valueint),
+                                PRODUCT_SOURCE, event, data, shop_request_traceparent(r))
+              : "the written product has no id";
+        if (!cJSON_IsNumber(id))
+            cJSON_Delete(data);
     }
     if (error || !(version = shop_pg_exec(r->pool, conn, version_sql, 0, NULL, &error))
         || (error = shop_pg_commit(r->pool, conn)))
