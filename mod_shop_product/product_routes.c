@@ -218,13 +218,14 @@ static int write_finish(request_rec *r, PGconn *conn, const char *json, const ch
     PGresult *version;
 
     if (event) {
-        const cJSON *id = cJSON_GetObjectItem(data = cJSON_Parse(json), "id");
-        error = cJSON_IsNumber(id)
-              ? shop_outbox_add(r->pool, conn, "product-events", apr_itoa(r->pool, id->valueint),
-                                PRODUCT_SOURCE, event, data, shop_request_traceparent(r))
-              : "the written product has no id";
-        if (!cJSON_IsNumber(id))
-            cJSON_Delete(data);
+        const cJSON *id;
+
+        data = shop_json_own(r->pool, cJSON_Parse(json));
+        if (!cJSON_IsNumber(id = cJSON_GetObjectItem(data, "id")))
+            return shop_pg_reply_unavailable(r, "write", "the written product has no id");
+        error = shop_outbox_add(r->pool, conn, "product-events", apr_itoa(r->pool, id->valueint),
+                                PRODUCT_SOURCE, event, cJSON_Duplicate(data, 1),
+                                shop_request_traceparent(r));
     }
     if (error || !(version = shop_pg_exec(r->pool, conn, version_sql, 0, NULL, &error))
         || (error = shop_pg_commit(r->pool, conn)))
