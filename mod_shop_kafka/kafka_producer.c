@@ -179,7 +179,8 @@ apr_status_t shop_producer_start(apr_pool_t *pool, server_rec *s, const char *br
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "shop_kafka: cannot start the producer");
         return rv;
     }
-    apr_pool_cleanup_register(pool, pr, producer_stop, apr_pool_cleanup_null);
+    /* a pre-cleanup: the poller thread must be joined before its pool (a subpool) goes */
+    apr_pool_pre_cleanup_register(pool, pr, producer_stop);
     producer = pr;
     return APR_SUCCESS;
 }

@@ -220,5 +220,6 @@ void product_cache_child_init(apr_pool_t *pchild, server_rec *s)
         cache = NULL;
         return;
     }
-    apr_pool_cleanup_register(pchild, NULL, cache_stop, apr_pool_cleanup_null);
+    /* a pre-cleanup: the watcher must be joined before its pool (a subpool) goes */
+    apr_pool_pre_cleanup_register(pchild, NULL, cache_stop);
 }
