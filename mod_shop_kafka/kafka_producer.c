@@ -77,8 +77,7 @@ static void *APR_THREAD_FUNC poll_deliveries(apr_thread_t *thread, void *data)
 
     while (!pr->stopping)
         rd_kafka_poll(pr->rk, SHOP_PRODUCER_POLL_MS);
-    apr_thread_exit(thread, APR_SUCCESS);
-    return NULL;
+    return NULL;                /* its pool goes with the parent's, after the join */
 }
 
 static apr_status_t producer_stop(void *data)

@@ -186,8 +186,7 @@ static void *APR_THREAD_FUNC watcher_run(apr_thread_t *thread, void *data)
         if (!cache->stopping)
             apr_sleep(WATCH_RETRY);
     }
-    apr_thread_exit(thread, APR_SUCCESS);
-    return NULL;
+    return NULL;                /* its pool goes with the parent's, after the join */
 }
 
 static apr_status_t cache_stop(void *data)
