@@ -12,11 +12,14 @@ WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
 PKGS     = libcjson rdkafka libpq libmongoc-1.0 cjose libcurl libargon2 openssl
 DEPS_OK  = .cache/.deps-ok
 
-APXS_CFLAGS := $(shell $(APXS) -q CFLAGS 2>/dev/null) $(shell $(APXS) -q EXTRA_CPPFLAGS 2>/dev/null)
-APXS_INC    := -I$(shell $(APXS) -q INCLUDEDIR 2>/dev/null) $(shell pkg-config --cflags apr-1 apr-util-1 2>/dev/null)
-PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-INCLUDES     = -Iinclude -Icommon $(APXS_INC) $(PKG_CFLAGS)
+# Compiler and linker flags come from apxs and pkg-config, which `make deps`
+# installs: they are computed by a rule after deps (build/flags/*), never while
+# make parses this file. scripts/check-parse keeps it that way.
+FLAGS        = build/flags
+CFLAGS_SH    = $$(cat $(FLAGS)/cflags)
+INCLUDES_SH  = $$(cat $(FLAGS)/includes)
+LIBS_SH      = $$(cat $(FLAGS)/libs)
+UNIT_LIBS_SH = $$(cat $(FLAGS)/unit-libs)
 
 COMMON_SRC  := $(wildcard common/*.c)
 COMMON_OBJ  := $(COMMON_SRC:common/%.c=build/common/%.o)
@@ -27,7 +30,6 @@ MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so
-UNIT_LIBS   := $(shell pkg-config --libs apr-1 apr-util-1 cmocka 2>/dev/null)
 all: build
 build: $(MODULE_SO)
 
@@ -36,10 +38,19 @@ $(DEPS_OK): scripts/deps scripts/kafka/pom.xml.in
 	bash scripts/deps
 	@mkdir -p $(dir $@) && touch $@
 
-build/common/%.o: common/%.c common/*.h include/mod_shop.h
+$(FLAGS)/cflags: $(DEPS_OK) Makefile
+	@mkdir -p $(dir $@)
+	@echo "$$($(APXS) -q CFLAGS) $$($(APXS) -q EXTRA_CPPFLAGS)" >$@.new
+	@echo "-Iinclude -Icommon -I$$($(APXS) -q INCLUDEDIR)" \
+	    "$$(pkg-config --cflags apr-1 apr-util-1 $(PKGS))" >$(FLAGS)/includes
+	@pkg-config --libs $(PKGS) >$(FLAGS)/libs
+	@pkg-config --libs apr-1 apr-util-1 cmocka >$(FLAGS)/unit-libs
+	@mv $@.new $@
+
+build/common/%.o: common/%.c common/*.h include/mod_shop.h $(FLAGS)/cflags
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
-	@$(CC) $(APXS_CFLAGS) $(WARN) -fPIC $(INCLUDES) -c -o $@ $<
+	@$(CC) $(CFLAGS_SH) $(WARN) -fPIC $(INCLUDES_SH) -c -o $@ $<
 
 $(COMMON_LIB): $(COMMON_OBJ)
 	@rm -f $@ && ar rcs $@ $^
@@ -48,15 +59,15 @@ $(COMMON_LIB): $(COMMON_OBJ)
 .SECONDEXPANSION:
 build/mod_shop_%.so: $$(wildcard mod_shop_$$*/*.c mod_shop_$$*/*.h) $(COMMON_LIB) include/mod_shop.h
 	@echo "  APXS  $@"
-	@$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o mod_shop_$*/mod_shop_$*.la \
-	    $(filter %.c,$^) $(COMMON_LIB) $(PKG_LIBS) >$@.log 2>&1 || { cat $@.log; exit 1; }
+	@$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES_SH) -o mod_shop_$*/mod_shop_$*.la \
+	    $(filter %.c,$^) $(COMMON_LIB) $(LIBS_SH) >$@.log 2>&1 || { cat $@.log; exit 1; }
 	@cp mod_shop_$*/.libs/mod_shop_$*.so $@.new && mv -f $@.new $@
 
 # test-only modules (t/modules), built like the others but never installed
 build/test/%.so: t/modules/%.c $(COMMON_LIB) include/mod_shop.h
 	@mkdir -p $(dir $@)
 	@echo "  APXS  $@"
-	@$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES) -o t/modules/$*.la $< $(COMMON_LIB) $(PKG_LIBS) \
+	@$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES_SH) -o t/modules/$*.la $< $(COMMON_LIB) $(LIBS_SH) \
 	    >$@.log 2>&1 || { cat $@.log; exit 1; }
 	@cp t/modules/.libs/$*.so $@.new && mv -f $@.new $@
 
@@ -65,8 +76,8 @@ UNIT_SOURCES_test_product_fields = mod_shop_product/product_fields.c
 build/unit/%: t/unit/%.c $$(UNIT_SOURCES_%) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $@"
-	@$(CC) $(APXS_CFLAGS) $(WARN) $(INCLUDES) -Imod_shop_product -o $@ $< $(UNIT_SOURCES_$*) \
-	    $(COMMON_LIB) $(PKG_LIBS) $(UNIT_LIBS) -lm
+	@$(CC) $(CFLAGS_SH) $(WARN) $(INCLUDES_SH) -Imod_shop_product -o $@ $< $(UNIT_SOURCES_$*) \
+	    $(COMMON_LIB) $(LIBS_SH) $(UNIT_LIBS_SH) -lm
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
@@ -81,6 +92,7 @@ stop:
 	bash scripts/run stop
 
 test: deps build $(TEST_MODULES) unit
+	bash scripts/check-parse
 	bash scripts/test
 
 clean:
