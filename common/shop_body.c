@@ -88,33 +88,22 @@ static const char *read_error_message(int status)
     }
 }
 
-cJSON *shop_read_json(request_rec *r, apr_off_t limit, int *status)
+cJSON *shop_read_json(request_rec *r, apr_off_t limit, shop_error_t **err)
 {
     char *body;
     apr_size_t len;
     cJSON *json;
     int rv = shop_read_body(r, limit, &body, &len);
 
-    if (rv == AP_FILTER_ERROR) {
-        *status = rv;
-        return NULL;
-    }
-    if (rv != OK) {
-        *status = shop_reply_error(r, rv, read_error_message(rv));
-        return NULL;
-    }
-    if (!shop_utf8_valid(body, len)) {
-        *status = shop_reply_error(r, HTTP_BAD_REQUEST, "the body must be UTF-8 text");
-        return NULL;
-    }
-    if (shop_json_has_nul_escape(body, len)) {
-        *status = shop_reply_error(r, HTTP_BAD_REQUEST, "strings must not contain \\u0000");
-        return NULL;
-    }
-    json = shop_json_own(r->pool, cJSON_ParseWithLength(body, len));
-    if (!cJSON_IsObject(json)) {
-        *status = shop_reply_error(r, HTTP_BAD_REQUEST, "the body must be a JSON object");
-        return NULL;
-    }
-    return json;
+    if (rv != OK)
+        *err = shop_fail(r->pool, rv, read_error_message(rv));
+    else if (!shop_utf8_valid(body, len))
+        *err = shop_fail(r->pool, HTTP_BAD_REQUEST, "the body must be UTF-8 text");
+    else if (shop_json_has_nul_escape(body, len))
+        *err = shop_fail(r->pool, HTTP_BAD_REQUEST, "strings must not contain \\u0000");
+    else if (!cJSON_IsObject(json = shop_json_own(r->pool, cJSON_ParseWithLength(body, len))))
+        *err = shop_fail(r->pool, HTTP_BAD_REQUEST, "the body must be a JSON object");
+    else
+        return json;
+    return NULL;
 }

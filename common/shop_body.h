@@ -7,6 +7,8 @@
 #include "httpd.h"
 #include <cJSON.h>
 
+#include "shop_error.h"
+
 #pragma GCC visibility push(hidden)
 
 /*
@@ -17,11 +19,10 @@
 int shop_read_body(request_rec *r, apr_off_t limit, char **body, apr_size_t *len);
 
 /*
- * The body as a JSON object (owned by r->pool). NULL when the body is too
- * large, unreadable or not a JSON object: the JSON error has been sent and
- * *status is what the handler returns.
+ * The body as a JSON object (owned by r->pool), or NULL and *err when the body
+ * is too large, unreadable, not UTF-8 or not a JSON object.
  */
-cJSON *shop_read_json(request_rec *r, apr_off_t limit, int *status);
+cJSON *shop_read_json(request_rec *r, apr_off_t limit, shop_error_t **err);
 
 #pragma GCC visibility pop
 

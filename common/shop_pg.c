@@ -3,13 +3,11 @@
  */
 #include "shop_pg.h"
 
-#include "http_log.h"
 #include "apr_strings.h"
 #include "apr_optional.h"
 #include "apr_dbd.h"
 #include "mod_dbd.h"
 
-#include "shop_http.h"
 
 PGconn *shop_pg_acquire(request_rec *r, const char **error)
 {
@@ -32,19 +30,13 @@ PGconn *shop_pg_acquire(request_rec *r, const char **error)
     return apr_dbd_native_handle(dbd->driver, dbd->handle);
 }
 
-int shop_pg_reply_unavailable(request_rec *r, const char *what, const char *error)
-{
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "mod_shop: %s: %s", what, error);
-    return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the database is unavailable");
-}
-
-PGconn *shop_pg_connection(request_rec *r, int *status)
+PGconn *shop_pg_connection(request_rec *r, shop_error_t **err)
 {
     const char *error = NULL;
     PGconn *conn = shop_pg_acquire(r, &error);
 
     if (!conn)
-        *status = shop_pg_reply_unavailable(r, "database", error);
+        *err = shop_fail_db(r->pool, "database", error);
     return conn;
 }
 

@@ -13,19 +13,15 @@
 #include "httpd.h"
 #include <libpq-fe.h>
 
+#include "shop_error.h"
+
 #pragma GCC visibility push(hidden)
 
 /* A connection for this request, or NULL with the reason in *error. */
 PGconn *shop_pg_acquire(request_rec *r, const char **error);
 
-/*
- * A connection for this request, or NULL after logging why and answering 503
- * JSON; *status is then what the handler returns.
- */
-PGconn *shop_pg_connection(request_rec *r, int *status);
-
-/* Logs what failed and answers 503 "the database is unavailable"; returns OK. */
-int shop_pg_reply_unavailable(request_rec *r, const char *what, const char *error);
+/* A connection for this request, or NULL and *err (503, the cause for the log). */
+PGconn *shop_pg_connection(request_rec *r, shop_error_t **err);
 
 /*
  * Runs sql with n text parameters ($1..$n, NULL for SQL null). The result

@@ -12,6 +12,7 @@
 #include <cJSON.h>
 #include <libpq-fe.h>
 
+#include "shop_error.h"
 #include "shop_jwt.h"
 #include "shop_password.h"
 
@@ -105,10 +106,11 @@ typedef struct {
 
 /* Reads the fields of body into f; NULL, or a cJSON object of field errors (owned by r->pool). */
 cJSON *auth_user_fields(request_rec *r, const cJSON *body, auth_user_fields_t *f, int partial);
-/* 400 {"message":"invalid fields","fields":{name: why}} */
-int auth_reply_invalid(request_rec *r, cJSON *errors);
-/* Inserts the user and its user.created event in one transaction; answers errors itself. */
-cJSON *auth_user_create(request_rec *r, PGconn *conn, const auth_user_fields_t *f, int *status);
+/*
+ * Creates a user from the request body (role only when role_allowed: an admin
+ * creating one) with its user.created event. The user, or NULL and *err.
+ */
+cJSON *auth_user_create(request_rec *r, int role_allowed, shop_error_t **err);
 /* The user row of id (uuid text) as JSON, or NULL. *hash gets the password hash when asked. */
 cJSON *auth_user_find(request_rec *r, PGconn *conn, const char *by, const char *value,
                       const char **hash);

@@ -33,20 +33,12 @@ static int reply_session(request_rec *r, int status, cJSON *user)
 
 int auth_sign_up(request_rec *r, const char *id)
 {
-    auth_user_fields_t f;
-    cJSON *body, *errors, *user;
-    PGconn *conn;
-    int status;
+    shop_error_t *err;
+    cJSON *user;
 
-    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, &status)))
-        return status;
-    if ((errors = auth_user_fields(r, body, &f, 0)))
-        return auth_reply_invalid(r, errors);
-    f.role = NULL;                      /* a customer cannot choose a role */
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
-    if (!(user = auth_user_create(r, conn, &f, &status)))
-        return status;
+    /* a customer cannot choose a role */
+    if (!(user = auth_user_create(r, 0, &err)))
+        return shop_reply_failure(r, err);
     return reply_session(r, HTTP_CREATED, user);
 }
 
@@ -72,24 +64,25 @@ int auth_sign_in(request_rec *r, const char *id)
     const cJSON *password;
     const char *login, *account, *hash = NULL;
     cJSON *body, *user;
+    shop_error_t *err;
     PGconn *conn;
-    int status, wait;
+    int wait;
 
-    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, &status)))
-        return status;
+    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, &err)))
+        return shop_reply_failure(r, err);
     login = login_of(body);
     password = cJSON_GetObjectItemCaseSensitive(body, "password");
     if (!login || !cJSON_IsString(password))
         return shop_reply_error(r, HTTP_BAD_REQUEST, "give email (or username) and password");
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
     /* limits count per account (by id), or per login when no account has it */
     user = auth_user_find(r, conn, "login", login, &hash);
     account = user ? shop_jwt_claim_string(user, "id") : apr_pstrdup(r->pool, login);
     if (!user)
         ap_str_tolower((char *)account);
     if ((wait = auth_throttle_wait(r, conn, account)) != 0)
-        return wait < 0 ? shop_pg_reply_unavailable(r, "sign-in limit", "see above")
+        return wait < 0 ? shop_reply_failure(r, shop_fail_db(r->pool, "sign-in limit", "see above"))
                         : reply_throttled(r, wait);
     /* an unknown account is checked against the decoy hash: both paths cost the same */
     if (!shop_password_verify(user ? hash : auth_conf_get(r->server)->decoy_hash,
@@ -114,7 +107,7 @@ int auth_me(request_rec *r, const char *id)
     const char *source = apr_table_get(r->subprocess_env, SHOP_ENV_SOURCE);
     cJSON *user;
     PGconn *conn;
-    int status;
+    shop_error_t *err;
 
     if (!r->user)
         return shop_reply_error(r, HTTP_UNAUTHORIZED, "authentication required");
@@ -126,8 +119,8 @@ int auth_me(request_rec *r, const char *id)
         cJSON_AddStringToObject(user, "source", "external");
         return shop_reply_json(r, HTTP_OK, user);
     }
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
     if (!(user = auth_user_find(r, conn, "id", r->user, NULL)))
         return shop_reply_error(r, HTTP_UNAUTHORIZED, "this account no longer exists");
     return shop_reply_json(r, HTTP_OK, user);

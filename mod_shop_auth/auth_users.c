@@ -17,6 +17,7 @@
 #include "shop_outbox.h"
 #include "shop_parse.h"
 #include "shop_pg.h"
+#include "shop_write.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -142,13 +143,14 @@ cJSON *auth_user_fields(request_rec *r, const cJSON *body, auth_user_fields_t *f
     return cJSON_GetArraySize(errors) ? errors : NULL;
 }
 
-int auth_reply_invalid(request_rec *r, cJSON *errors)
+/* 400 naming each invalid field. */
+static shop_error_t *invalid_fields(apr_pool_t *p, cJSON *errors)
 {
-    cJSON *json = shop_json_own(r->pool, cJSON_CreateObject());
+    cJSON *json = shop_json_own(p, cJSON_CreateObject());
 
     cJSON_AddStringToObject(json, "message", "invalid fields");
     cJSON_AddItemReferenceToObject(json, "fields", errors);
-    return shop_reply_json(r, HTTP_BAD_REQUEST, json);
+    return shop_fail_body(p, HTTP_BAD_REQUEST, json);
 }
 
 /* ---- rows and events ----------------------------------------------------- */
@@ -198,55 +200,42 @@ cJSON *auth_user_find(request_rec *r, PGconn *conn, const char *by, const char *
     return user_json(r, res, 0);
 }
 
-static int reply_conflict(request_rec *r, const PGresult *res)
+/* A taken email or username (23505): 409 naming the field. */
+static shop_error_t *refuse_user(apr_pool_t *p, const PGresult *res)
 {
     const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
     int email = constraint && !strcmp(constraint, "app_user_email_key");
-    cJSON *json = shop_json_own(r->pool, cJSON_CreateObject());
+    cJSON *json = shop_json_own(p, cJSON_CreateObject());
 
+    if (!shop_pg_unique_violation(res))
+        return NULL;
     cJSON_AddStringToObject(json, "message", email ? "email already registered"
                                                    : "username already taken");
     cJSON_AddStringToObject(json, "field", email ? "email" : "username");
-    return shop_reply_json(r, HTTP_CONFLICT, json);
+    return shop_fail_body(p, HTTP_CONFLICT, json);
 }
 
 /*
  * Runs sql (returning USER_COLUMNS) and queues the user.<type> event for the
- * row, in one transaction. NULL when it answered (404, 409, 503): *status.
+ * row, in one transaction. The user, or NULL and *err (404, 409, 503).
  */
 static cJSON *change_user(request_rec *r, PGconn *conn, const char *sql, int n,
-                          const char *const *params, const char *type, int *status)
+                          const char *const *params, const char *type, shop_error_t **err)
 {
-    const char *error;
+    shop_write_t write = { type, sql, n, params, "no such user", refuse_user };
+    shop_write_event_t event;
     PGresult *res;
     cJSON *user;
 
-    if ((error = shop_pg_begin(r->pool, conn))) {
-        *status = shop_pg_reply_unavailable(r, "begin", error);
+    if (!(res = shop_write_begin(r, conn, &write, err)))
         return NULL;
-    }
-    res = shop_pg_run(r->pool, conn, sql, n, params);
-    if (shop_pg_unique_violation(res)) {
-        *status = reply_conflict(r, res);
-        return NULL;
-    }
-    if (shop_pg_failed(res)) {
-        *status = shop_pg_reply_unavailable(r, type, res ? PQresultErrorMessage(res) : "no result");
-        return NULL;
-    }
-    if (PQntuples(res) != 1) {
-        *status = shop_reply_error(r, HTTP_NOT_FOUND, "no such user");
-        return NULL;
-    }
     user = user_json(r, res, 0);
-    if ((error = shop_outbox_add(r->pool, conn, "user-events", PQgetvalue(res, 0, 0), USER_SOURCE,
-                                 apr_pstrcat(r->pool, "user.", type, NULL),
-                                 cJSON_Duplicate(user, 1), shop_request_traceparent(r)))
-        || (error = shop_pg_commit(r->pool, conn))) {
-        *status = shop_pg_reply_unavailable(r, type, error);
-        return NULL;
-    }
-    return user;
+    event.topic = "user-events";
+    event.key = PQgetvalue(res, 0, 0);
+    event.source = USER_SOURCE;
+    event.type = apr_pstrcat(r->pool, "user.", type, NULL);
+    event.data = user;
+    return (*err = shop_write_commit(r, conn, &event)) ? NULL : user;
 }
 
 static const char *hash_password(request_rec *r, const char *password)
@@ -255,19 +244,35 @@ static const char *hash_password(request_rec *r, const char *password)
                     : NULL;
 }
 
-cJSON *auth_user_create(request_rec *r, PGconn *conn, const auth_user_fields_t *f, int *status)
+cJSON *auth_user_create(request_rec *r, int role_allowed, shop_error_t **err)
 {
     static const char sql[] =
         "insert into app_user (email, username, first_name, last_name, password_hash, role)"
         " values ($1, $2, $3, $4, $5, coalesce($6, 'user')) returning " USER_COLUMNS;
-    const char *params[6] = { f->email, f->username, f->first_name, f->last_name,
-                              hash_password(r, f->password), f->role };
+    const char *params[6];
+    auth_user_fields_t f;
+    cJSON *body, *errors;
+    PGconn *conn;
 
-    if (!params[4]) {
-        *status = shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "cannot hash the password");
+    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, err)))
+        return NULL;
+    if ((errors = auth_user_fields(r, body, &f, 0))) {
+        *err = invalid_fields(r->pool, errors);
         return NULL;
     }
-    return change_user(r, conn, sql, 6, params, "created", status);
+    if (!(conn = shop_pg_connection(r, err)))
+        return NULL;
+    params[0] = f.email;
+    params[1] = f.username;
+    params[2] = f.first_name;
+    params[3] = f.last_name;
+    params[4] = hash_password(r, f.password);
+    params[5] = role_allowed ? f.role : NULL;
+    if (!params[4]) {
+        *err = shop_fail(r->pool, HTTP_SERVICE_UNAVAILABLE, "cannot hash the password");
+        return NULL;
+    }
+    return change_user(r, conn, sql, 6, params, "created", err);
 }
 
 /* ---- admin routes -------------------------------------------------------- */
@@ -281,18 +286,19 @@ int auth_users_list(request_rec *r, const char *id)
     PGresult *res, *count;
     PGconn *conn;
     cJSON *json, *users;
-    int status, i;
+    shop_error_t *err;
+    int i;
 
     if (!shop_query_int(r, "limit", USERS_PAGE_DEFAULT, 1, USERS_PAGE_MAX, &limit)
         || !shop_query_int(r, "offset", 0, 0, 1000000000L, &offset))
         return shop_reply_error(r, HTTP_BAD_REQUEST, "limit must be 1 to 100 and offset 0 or more");
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
     params[0] = apr_ltoa(r->pool, limit);
     params[1] = apr_ltoa(r->pool, offset);
     if (!(res = shop_pg_exec(r->pool, conn, page_sql, 2, params, &error))
         || !(count = shop_pg_exec(r->pool, conn, "select count(*) from app_user", 0, NULL, &error)))
-        return shop_pg_reply_unavailable(r, "list users", error);
+        return shop_reply_failure(r, shop_fail_db(r->pool, "list users", error));
     json = shop_json_own(r->pool, cJSON_CreateObject());
     users = cJSON_AddArrayToObject(json, "users");
     for (i = 0; i < PQntuples(res); i++)
@@ -305,12 +311,12 @@ int auth_users_list(request_rec *r, const char *id)
 
 int auth_users_get(request_rec *r, const char *id)
 {
+    shop_error_t *err;
     PGconn *conn;
     cJSON *user;
-    int status;
 
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
     if (!(user = auth_user_find(r, conn, "id", id, NULL)))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such user");
     return shop_reply_json(r, HTTP_OK, user);
@@ -318,19 +324,11 @@ int auth_users_get(request_rec *r, const char *id)
 
 int auth_users_post(request_rec *r, const char *id)
 {
-    auth_user_fields_t f;
-    cJSON *body, *errors, *user;
-    PGconn *conn;
-    int status;
+    shop_error_t *err;
+    cJSON *user;
 
-    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, &status)))
-        return status;
-    if ((errors = auth_user_fields(r, body, &f, 0)))
-        return auth_reply_invalid(r, errors);
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
-    if (!(user = auth_user_create(r, conn, &f, &status)))
-        return status;
+    if (!(user = auth_user_create(r, 1, &err)))
+        return shop_reply_failure(r, err);
     apr_table_setn(r->headers_out, "Location",
                    apr_pstrcat(r->pool, "/users/", shop_jwt_claim_string(user, "id"), NULL));
     return shop_reply_json(r, HTTP_CREATED, user);
@@ -346,19 +344,19 @@ int auth_users_put(request_rec *r, const char *id)
     auth_user_fields_t f;
     cJSON *body, *errors, *user;
     const char *params[7];
+    shop_error_t *err;
     PGconn *conn;
-    int status;
 
-    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, &status)))
-        return status;
+    if (!(body = shop_read_json(r, auth_conf_get(r->server)->max_body, &err)))
+        return shop_reply_failure(r, err);
     if ((errors = auth_user_fields(r, body, &f, 1)))
-        return auth_reply_invalid(r, errors);
+        return shop_reply_failure(r, invalid_fields(r->pool, errors));
     if (!f.email && !f.username && !f.first_name && !f.last_name && !f.password && !f.role)
         return shop_reply_error(r, HTTP_BAD_REQUEST, "nothing to update");
     if (!shop_is_uuid(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such user");
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
     params[0] = id;
     params[1] = f.email;
     params[2] = f.username;
@@ -368,23 +366,22 @@ int auth_users_put(request_rec *r, const char *id)
     params[6] = f.role;
     if (f.password && !params[5])
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "cannot hash the password");
-    if (!(user = change_user(r, conn, sql, 7, params, "updated", &status)))
-        return status;
+    if (!(user = change_user(r, conn, sql, 7, params, "updated", &err)))
+        return shop_reply_failure(r, err);
     return shop_reply_json(r, HTTP_OK, user);
 }
 
 int auth_users_delete(request_rec *r, const char *id)
 {
     static const char sql[] = "delete from app_user where id = $1::uuid returning " USER_COLUMNS;
+    shop_error_t *err;
     PGconn *conn;
-    int status;
 
     if (!shop_is_uuid(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such user");
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
-    if (!change_user(r, conn, sql, 1, &id, "deleted", &status))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err))
+        || !change_user(r, conn, sql, 1, &id, "deleted", &err))
+        return shop_reply_failure(r, err);
     r->status = HTTP_NO_CONTENT;
     return OK;
 }

@@ -16,9 +16,9 @@
 #include "shop_body.h"
 #include "shop_event.h"
 #include "shop_http.h"
-#include "shop_outbox.h"
 #include "shop_parse.h"
 #include "shop_pg.h"
+#include "shop_write.h"
 
 APLOG_USE_MODULE(shop_product);
 
@@ -86,16 +86,16 @@ static int serve_read(request_rec *r, const char *key, const char *sql, int n,
     apr_uint64_t version = product_cache_version();
     const char *etag = NULL, *error = NULL;
     const char *body = product_cache_get(r, key, version, &etag);
+    shop_error_t *err;
     PGresult *res;
     PGconn *conn;
-    int status;
 
     if (body)
         return reply_cacheable(r, body, etag);
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
     if (!(res = shop_pg_exec(r->pool, conn, sql, n, params, &error)))
-        return shop_pg_reply_unavailable(r, "read", error);
+        return shop_reply_failure(r, shop_fail_db(r->pool, "read", error));
     if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
         return shop_reply_error(r, HTTP_NOT_FOUND, not_found);
     body = PQgetvalue(res, 0, 0);
@@ -189,47 +189,71 @@ int category_list(request_rec *r, const char *id)
     return serve_read(r, "categories", sql, 0, NULL, "no categories");
 }
 
-/* ---- writes --------------------------------------------------------------- */
+/* ---- writes ---------------------------------------------------------------- */
 
-/* BEGIN and the write; the result, failed or not, or NULL when it answered. */
-static PGresult *write_start(request_rec *r, PGconn *conn, const char *sql, int n,
-                             const char *const *params, int *status)
+/* A product naming a category that does not exist (23503): 400 with the field. */
+static shop_error_t *refuse_product(apr_pool_t *p, const PGresult *res)
 {
-    const char *error = shop_pg_begin(r->pool, conn);
-    PGresult *res;
+    cJSON *json = shop_json_own(p, cJSON_CreateObject());
 
-    if (error) {
-        *status = shop_pg_reply_unavailable(r, "begin", error);
-        return NULL;
-    }
-    if (!(res = shop_pg_run(r->pool, conn, sql, n, params)))
-        *status = shop_pg_reply_unavailable(r, "write", PQerrorMessage(conn));
-    return res;
+    cJSON_AddStringToObject(json, "message", "invalid fields");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(json, "fields"), "categorySlug",
+                            "no such category");
+    return shop_fail_body(p, HTTP_BAD_REQUEST, json);
+}
+
+static shop_error_t *refuse_category(apr_pool_t *p, const PGresult *res)
+{
+    return shop_fail(p, HTTP_CONFLICT, shop_pg_unique_violation(res)
+                                       ? "a category with this slug exists"
+                                       : "the category still has products");
+}
+
+static void product_write(shop_write_t *w, const char *what, const char *sql, int n,
+                          const char *const *params)
+{
+    w->what = what;
+    w->sql = sql;
+    w->nparams = n;
+    w->params = params;
+    w->missing = "no such product";
+    w->refuse = refuse_product;
+}
+
+/* The product.<type> event of a written product (its JSON text); 0 when it has no id. */
+static int product_event(request_rec *r, const char *json, const char *type,
+                         shop_write_event_t *event)
+{
+    cJSON *data = shop_json_own(r->pool, cJSON_Parse(json));
+    const cJSON *id = cJSON_GetObjectItem(data, "id");
+
+    if (!cJSON_IsNumber(id))
+        return 0;
+    event->topic = "product-events";
+    event->key = apr_itoa(r->pool, id->valueint);
+    event->source = PRODUCT_SOURCE;
+    event->type = type;
+    event->data = data;
+    return 1;
 }
 
 /* The event (if any), the new catalog version, COMMIT; then answers json with status. */
-static int write_finish(request_rec *r, PGconn *conn, const char *json, const char *event,
+static int write_finish(request_rec *r, PGconn *conn, const char *json, const char *type,
                         int status)
 {
     static const char version_sql[] =
         "select version, (extract(epoch from changed_at) * 1000000)::bigint from catalog_version";
+    shop_write_event_t event = { NULL, NULL, NULL, NULL, NULL };
     const char *error = NULL;
-    cJSON *data = NULL;
+    shop_error_t *err;
     PGresult *version;
 
-    if (event) {
-        const cJSON *id;
-
-        data = shop_json_own(r->pool, cJSON_Parse(json));
-        if (!cJSON_IsNumber(id = cJSON_GetObjectItem(data, "id")))
-            return shop_pg_reply_unavailable(r, "write", "the written product has no id");
-        error = shop_outbox_add(r->pool, conn, "product-events", apr_itoa(r->pool, id->valueint),
-                                PRODUCT_SOURCE, event, cJSON_Duplicate(data, 1),
-                                shop_request_traceparent(r));
-    }
-    if (error || !(version = shop_pg_exec(r->pool, conn, version_sql, 0, NULL, &error))
-        || (error = shop_pg_commit(r->pool, conn)))
-        return shop_pg_reply_unavailable(r, "write", error);
+    if (type && !product_event(r, json, type, &event))
+        return shop_reply_failure(r, shop_fail_db(r->pool, type, "the written product has no id"));
+    if (!(version = shop_pg_exec(r->pool, conn, version_sql, 0, NULL, &error)))
+        return shop_reply_failure(r, shop_fail_db(r->pool, "catalog version", error));
+    if ((err = shop_write_commit(r, conn, &event)))
+        return shop_reply_failure(r, err);
     product_cache_saw(apr_strtoi64(PQgetvalue(version, 0, 0), NULL, 10),
                       (apr_time_t)apr_strtoi64(PQgetvalue(version, 0, 1), NULL, 10));
     if (status == HTTP_NO_CONTENT) {
@@ -239,35 +263,9 @@ static int write_finish(request_rec *r, PGconn *conn, const char *json, const ch
     return shop_reply_json_text(r, status, json, strlen(json));
 }
 
-static int reply_bad_category(request_rec *r)
+static cJSON *read_body(request_rec *r, shop_error_t **err)
 {
-    cJSON *json = shop_json_own(r->pool, cJSON_CreateObject());
-
-    cJSON_AddStringToObject(json, "message", "invalid fields");
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(json, "fields"), "categorySlug",
-                            "no such category");
-    return shop_reply_json(r, HTTP_BAD_REQUEST, json);
-}
-
-/* Checks a product write's result: the JSON text, or NULL when it answered. */
-static const char *product_written(request_rec *r, PGresult *res, int *status)
-{
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-
-    if (state && !strcmp(state, "23503"))
-        *status = reply_bad_category(r);
-    else if (shop_pg_failed(res))
-        *status = shop_pg_reply_unavailable(r, "write", res ? PQresultErrorMessage(res) : "no result");
-    else if (PQntuples(res) != 1)
-        *status = shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
-    else
-        return PQgetvalue(res, 0, 0);
-    return NULL;
-}
-
-static cJSON *read_body(request_rec *r, int *status)
-{
-    return shop_read_json(r, product_conf(r->server)->max_body, status);
+    return shop_read_json(r, product_conf(r->server)->max_body, err);
 }
 
 static void field_params(request_rec *r, const product_fields_t *f, const char **params)
@@ -288,24 +286,25 @@ int product_post(request_rec *r, const char *id)
         "insert into product (name, short_description, description, price_minor, sizes, colors,"
         " images, category_slug) values ($1, $2, $3, $4::int, $5::text[], $6::text[], $7::jsonb, $8)"
         " returning " PRODUCT_JSON "::text";
-    const char *params[8], *json;
+    const char *params[8];
     product_fields_t f;
     cJSON *body, *invalid;
+    shop_error_t *err;
+    shop_write_t write;
     PGconn *conn;
     PGresult *res;
-    int status;
 
-    if (!(body = read_body(r, &status)))
-        return status;
+    if (!(body = read_body(r, &err)))
+        return shop_reply_failure(r, err);
     if ((invalid = shop_json_own(r->pool, product_fields_read(r->pool, body, NULL, &f))))
         return shop_reply_json(r, HTTP_BAD_REQUEST, invalid);
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
     field_params(r, &f, params);
-    if (!(res = write_start(r, conn, sql, 8, params, &status))
-        || !(json = product_written(r, res, &status)))
-        return status;
-    return write_finish(r, conn, json, "product.created", HTTP_CREATED);
+    product_write(&write, "create product", sql, 8, params);
+    if (!(res = shop_write_begin(r, conn, &write, &err)))
+        return shop_reply_failure(r, err);
+    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.created", HTTP_CREATED);
 }
 
 int product_put(request_rec *r, const char *id)
@@ -316,48 +315,50 @@ int product_put(request_rec *r, const char *id)
         "update product set name = $1, short_description = $2, description = $3,"
         " price_minor = $4::int, sizes = $5::text[], colors = $6::text[], images = $7::jsonb,"
         " category_slug = $8, updated_at = now() where id = $9::int returning " PRODUCT_JSON "::text";
-    const char *params[9], *json;
+    const char *params[9];
     product_fields_t f;
     cJSON *body, *stored, *invalid;
+    shop_error_t *err;
+    shop_write_t lock, write;
     PGconn *conn;
     PGresult *res;
-    int status;
 
-    if (!(body = read_body(r, &status)))
-        return status;
+    if (!(body = read_body(r, &err)))
+        return shop_reply_failure(r, err);
     if (!valid_id(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
-    if (!(res = write_start(r, conn, lock_sql, 1, &id, &status))
-        || !(json = product_written(r, res, &status)))
-        return status;
-    stored = shop_json_own(r->pool, cJSON_Parse(json));
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
+    product_write(&lock, "lock product", lock_sql, 1, &id);
+    if (!(res = shop_write_begin(r, conn, &lock, &err)))
+        return shop_reply_failure(r, err);
+    stored = shop_json_own(r->pool, cJSON_Parse(PQgetvalue(res, 0, 0)));
     if ((invalid = shop_json_own(r->pool, product_fields_read(r->pool, body, stored, &f))))
         return shop_reply_json(r, HTTP_BAD_REQUEST, invalid);
     field_params(r, &f, params);
     params[8] = id;
-    if (!(json = product_written(r, shop_pg_run(r->pool, conn, sql, 9, params), &status)))
-        return status;
-    return write_finish(r, conn, json, "product.updated", HTTP_OK);
+    product_write(&write, "update product", sql, 9, params);
+    if (!(res = shop_write_run(r, conn, &write, &err)))
+        return shop_reply_failure(r, err);
+    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.updated", HTTP_OK);
 }
 
 int product_delete(request_rec *r, const char *id)
 {
     static const char sql[] = "delete from product where id = $1::int returning " PRODUCT_JSON "::text";
-    const char *json;
+    shop_error_t *err;
+    shop_write_t write;
     PGconn *conn;
     PGresult *res;
-    int status;
 
     if (!valid_id(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
-    if (!(res = write_start(r, conn, sql, 1, &id, &status))
-        || !(json = product_written(r, res, &status)))
-        return status;
-    return write_finish(r, conn, json, "product.deleted", HTTP_NO_CONTENT);
+    if (!(conn = shop_pg_connection(r, &err)))
+        return shop_reply_failure(r, err);
+    product_write(&write, "delete product", sql, 1, &id);
+    if (!(res = shop_write_begin(r, conn, &write, &err)))
+        return shop_reply_failure(r, err);
+    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.deleted", HTTP_NO_CONTENT);
 }
 
 /* ---- categories ----------------------------------------------------------- */
@@ -385,22 +386,18 @@ static const char *category_field(request_rec *r, const cJSON *body, const char 
     return apr_pstrdup(r->pool, v);
 }
 
-/* Checks a category write's result: the JSON text, or NULL when it answered. */
-static const char *category_written(request_rec *r, PGresult *res, int *status)
+/* A category change: what it is, its statement, and its refusals. */
+static shop_error_t *category_change(request_rec *r, PGconn *conn, const char *what,
+                                     const char *sql, int n, const char *const *params,
+                                     const char **json)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    shop_write_t write = { what, sql, n, params, "no such category", refuse_category };
+    shop_error_t *err = NULL;
+    PGresult *res = shop_write_begin(r, conn, &write, &err);
 
-    if (shop_pg_unique_violation(res))
-        *status = shop_reply_error(r, HTTP_CONFLICT, "a category with this slug exists");
-    else if (state && !strcmp(state, "23503"))
-        *status = shop_reply_error(r, HTTP_CONFLICT, "the category still has products");
-    else if (shop_pg_failed(res))
-        *status = shop_pg_reply_unavailable(r, "category", res ? PQresultErrorMessage(res) : "no result");
-    else if (PQntuples(res) != 1)
-        *status = shop_reply_error(r, HTTP_NOT_FOUND, "no such category");
-    else
-        return PQgetvalue(res, 0, 0);
-    return NULL;
+    if (res)
+        *json = PQgetvalue(res, 0, 0);
+    return err;
 }
 
 static int category_write(request_rec *r, const char *id, int creating)
@@ -411,13 +408,12 @@ static int category_write(request_rec *r, const char *id, int creating)
         "update category set name = coalesce($1, name), slug = coalesce($2, slug),"
         " updated_at = now() where id = $3::int returning " CATEGORY_JSON "::text";
     cJSON *body, *errors = shop_json_own(r->pool, cJSON_CreateObject()), *answer;
-    const char *params[3], *json;
+    const char *params[3], *json = NULL;
+    shop_error_t *err;
     PGconn *conn;
-    PGresult *res;
-    int status;
 
-    if (!(body = read_body(r, &status)))
-        return status;
+    if (!(body = read_body(r, &err)))
+        return shop_reply_failure(r, err);
     params[0] = category_field(r, body, "name", creating, errors);
     params[1] = category_field(r, body, "slug", creating, errors);
     params[2] = id;
@@ -430,12 +426,11 @@ static int category_write(request_rec *r, const char *id, int creating)
     }
     if (!creating && !valid_id(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such category");
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
-    if (!(res = write_start(r, conn, creating ? insert_sql : update_sql, creating ? 2 : 3, params,
-                            &status))
-        || !(json = category_written(r, res, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err))
+        || (err = category_change(r, conn, creating ? "create category" : "update category",
+                                  creating ? insert_sql : update_sql, creating ? 2 : 3, params,
+                                  &json)))
+        return shop_reply_failure(r, err);
     return write_finish(r, conn, json, NULL, creating ? HTTP_CREATED : HTTP_OK);
 }
 
@@ -452,17 +447,14 @@ int category_put(request_rec *r, const char *id)
 int category_delete(request_rec *r, const char *id)
 {
     static const char sql[] = "delete from category where id = $1::int returning " CATEGORY_JSON "::text";
-    const char *json;
+    const char *json = NULL;
+    shop_error_t *err;
     PGconn *conn;
-    PGresult *res;
-    int status;
 
     if (!valid_id(id))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such category");
-    if (!(conn = shop_pg_connection(r, &status)))
-        return status;
-    if (!(res = write_start(r, conn, sql, 1, &id, &status))
-        || !(json = category_written(r, res, &status)))
-        return status;
+    if (!(conn = shop_pg_connection(r, &err))
+        || (err = category_change(r, conn, "delete category", sql, 1, &id, &json)))
+        return shop_reply_failure(r, err);
     return write_finish(r, conn, json, NULL, HTTP_NO_CONTENT);
 }
