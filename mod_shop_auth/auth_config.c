@@ -9,6 +9,7 @@
 #include "http_log.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -252,7 +253,7 @@ int auth_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, se
         auth_external_t *ext = conf->external;
 
         if (ext && (!ext->jwks_url || !ext->issuer)) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "shop_auth: an external identity "
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SHOPLOGNO(02001) "an external identity "
                          "provider needs both ShopAuthExternalJWKS and ShopAuthExternalIssuer");
             return HTTP_INTERNAL_SERVER_ERROR;
         }

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "shop_curl.h"
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -60,14 +61,14 @@ static const char *refresh(request_rec *r, auth_external_t *ext)
         error = shop_keyset_load_jwks(keys, d.data, d.len);
     if (error) {
         apr_pool_destroy(pool);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: external JWKS: %s", error);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02002) "external JWKS: %s", error);
         return "the identity provider's keys are unavailable";
     }
     if (ext->keys_pool)
         apr_pool_destroy(ext->keys_pool);
     ext->keys_pool = pool;
     ext->keys = keys;
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "shop_auth: loaded external JWKS from %s",
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02003) "loaded external JWKS from %s",
                   ext->jwks_url);
     return NULL;
 }

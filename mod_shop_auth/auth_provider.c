@@ -17,6 +17,7 @@
 #include "apr_strings.h"
 
 #include "mod_shop.h"
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -52,7 +53,7 @@ static int authenticate(request_rec *r)
     if (!(token = auth_token_from_request(r)))
         return refuse(r, "authentication required", "Bearer realm=\"mod_shop\"");
     if (!(who = auth_token_verify(r, token, &error))) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "shop_auth: token refused: %s", error);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02004) "token refused: %s", error);
         return refuse(r, error, "Bearer realm=\"mod_shop\", error=\"invalid_token\"");
     }
     set_identity(r, who);

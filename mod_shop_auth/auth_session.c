@@ -12,6 +12,7 @@
 #include "shop_body.h"
 #include "shop_http.h"
 #include "shop_pg.h"
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -21,7 +22,7 @@ static int reply_session(request_rec *r, int status, cJSON *user)
     cJSON *json;
 
     if ((error = auth_token_issue(r, auth_user_identity(r, user), &token))) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: cannot issue a token: %s", error);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02005) "cannot issue a token: %s", error);
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "cannot issue a token");
     }
     auth_cookie_set(r, token);
@@ -88,7 +89,7 @@ int auth_sign_in(request_rec *r, const char *id)
     if (!shop_password_verify(user ? hash : auth_conf_get(r->server)->decoy_hash,
                               password->valuestring) || !user) {
         auth_throttle_failed(r, conn, account);
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "shop_auth: failed sign-in for %s", login);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02006) "failed sign-in for %s", login);
         return shop_reply_error(r, HTTP_UNAUTHORIZED, "invalid email or password");
     }
     auth_throttle_passed(r, conn, account);

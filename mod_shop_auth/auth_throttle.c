@@ -9,6 +9,7 @@
 #include "apr_strings.h"
 
 #include "shop_pg.h"
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -47,7 +48,7 @@ int auth_throttle_wait(request_rec *r, PGconn *conn, const char *account)
     PGresult *res = shop_pg_exec(r->pool, conn, wait_sql, 5, params, &error);
 
     if (!res) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: sign-in limit: %s", error);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02007) "sign-in limit: %s", error);
         return -1;
     }
     return atoi(PQgetvalue(res, 0, 0));
@@ -59,7 +60,7 @@ static void record_failure(request_rec *r, PGconn *conn, const char *key)
     const char *error = NULL;
 
     if (!shop_pg_exec(r->pool, conn, fail_sql, 2, params, &error))
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: sign-in limit: %s", error);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02008) "sign-in limit: %s", error);
 }
 
 void auth_throttle_failed(request_rec *r, PGconn *conn, const char *account)

@@ -18,6 +18,7 @@
 #include "shop_parse.h"
 #include "shop_pg.h"
 #include "shop_write.h"
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -190,7 +191,7 @@ cJSON *auth_user_find(request_rec *r, PGconn *conn, const char *by, const char *
         return NULL;
     res = shop_pg_exec(r->pool, conn, strcmp(by, "id") ? by_login : by_id, 1, &value, &error);
     if (!res) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_auth: user lookup: %s", error);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02009) "user lookup: %s", error);
         return NULL;
     }
     if (PQntuples(res) != 1)

@@ -21,6 +21,7 @@
 #include "shop_health.h"
 #include "shop_http.h"
 #include "shop_route.h"
+#include "shop_log.h"
 
 static int get_health(request_rec *r, const char *id)
 {
@@ -88,7 +89,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
 {
     auth_conf_finish(pconf, s);
     if (!auth_conf_get(s)->keys)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "shop_auth: no ShopAuthSigningKey: "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SHOPLOGNO(02010) "no ShopAuthSigningKey: "
                      "sign-in cannot issue tokens");
     return OK;
 }

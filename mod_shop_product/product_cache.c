@@ -21,6 +21,7 @@
 #include "apr_thread_rwlock.h"
 #include <poll.h>
 #include <stdlib.h>
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_product);
 
@@ -60,7 +61,7 @@ apr_status_t product_cache_post_config(apr_pool_t *pconf, server_rec *s)
     apr_status_t rv = apr_shm_create(&shm, sizeof(catalog_state_t), NULL, pconf);
 
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "shop_product: no shared memory for the "
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SHOPLOGNO(03001) "no shared memory for the "
                      "catalog version; answers will not be cached");
         state = NULL;
         return rv;
@@ -215,7 +216,7 @@ void product_cache_child_init(apr_pool_t *pchild, server_rec *s)
         return;
     cache = c;
     if (apr_thread_create(&c->watcher, NULL, watcher_run, NULL, pchild) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "shop_product: cannot start the cache watcher");
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SHOPLOGNO(03002) "cannot start the cache watcher");
         cache = NULL;
         return;
     }

@@ -19,6 +19,7 @@
 #include "shop_body.h"
 #include "shop_curl.h"
 #include "shop_http.h"
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_product);
 
@@ -112,7 +113,7 @@ static int store_locally(request_rec *r, const image_type_t *t, const char *body
             apr_file_remove(tmp, r->pool);
     }
     if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "shop_product: cannot store an upload in %s",
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, SHOPLOGNO(03003) "cannot store an upload in %s",
                       conf->upload_dir);
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "cannot store the image");
     }
@@ -196,7 +197,7 @@ static int store_on_cloudinary(request_rec *r, const image_type_t *t, const char
     json = shop_json_own(r->pool, cJSON_ParseWithLength(a.data, a.len));
     url = cJSON_GetObjectItemCaseSensitive(json, "secure_url");
     if (status != 200 || !cJSON_IsString(url)) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "shop_product: Cloudinary upload failed "
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(03004) "Cloudinary upload failed "
                       "(HTTP %ld): %.200s", status, a.data);
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the image host refused the upload");
     }
