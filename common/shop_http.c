@@ -5,6 +5,7 @@
  */
 #include "shop_http.h"
 
+#include "http_config.h"
 #include "http_protocol.h"
 #include "apr_strings.h"
 #include "mod_shop.h"
@@ -108,7 +109,7 @@ static const char *default_message(int status)
     }
 }
 
-int shop_error_handler(request_rec *r)
+static int error_handler(request_rec *r)
 {
     request_rec *failed = r->prev;
     int status = failed ? failed->status : HTTP_NOT_FOUND;
@@ -117,4 +118,9 @@ int shop_error_handler(request_rec *r)
     if (!r->handler || strcmp(r->handler, "shop-error"))
         return DECLINED;
     return shop_reply_error(r, status, message ? message : default_message(status));
+}
+
+void shop_error_hook(void)
+{
+    ap_hook_handler(error_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }

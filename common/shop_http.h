@@ -38,10 +38,12 @@ const char *shop_query_arg(request_rec *r, const char *name);
 const char *shop_request_traceparent(request_rec *r);
 
 /*
- * The JSON error handler behind ErrorDocument (SetHandler shop-error): answers
- * the status of the request that failed, with its SHOP_NOTE_ERROR reason.
+ * Registers the JSON error handler behind ErrorDocument (SetHandler shop-error),
+ * which answers the status of the request that failed with its SHOP_NOTE_ERROR
+ * reason. Every service module calls it from its register_hooks, so the error
+ * documents are JSON whichever services a server loads; the first one answers.
  */
-int shop_error_handler(request_rec *r);
+void shop_error_hook(void);
 
 #pragma GCC visibility pop
 

@@ -8,7 +8,6 @@
  *   GET /.well-known/jwks.json
  *   GET|POST /users    GET|PUT|DELETE /users/:id        (admin, by conf/auth.conf)
  *   GET /health
- * Handler "shop-error": the JSON ErrorDocument of every service.
  * CORS: answers for the origins of ShopAuthCORSOrigin, in every VirtualHost.
  */
 #include "auth.h"
@@ -101,7 +100,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_child_init(auth_external_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_header_parser(add_cors_headers, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(auth_handler, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_handler(shop_error_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    shop_error_hook();
     auth_register_providers(p);
 }
 

@@ -13,6 +13,7 @@
 #include "shop_health.h"
 #include "shop_route.h"
 #include "order_mongo.h"
+#include "shop_http.h"
 
 module AP_MODULE_DECLARE_DATA shop_order_module;
 
@@ -78,6 +79,7 @@ static void register_hooks(apr_pool_t *p)
 {
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(order_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    shop_error_hook();
 }
 
 AP_DECLARE_MODULE(shop_order) = {

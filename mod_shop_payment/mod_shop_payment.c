@@ -9,6 +9,7 @@
 
 #include "shop_health.h"
 #include "shop_route.h"
+#include "shop_http.h"
 
 module AP_MODULE_DECLARE_DATA shop_payment_module;
 
@@ -35,6 +36,7 @@ static int payment_handler(request_rec *r)
 static void register_hooks(apr_pool_t *p)
 {
     ap_hook_handler(payment_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    shop_error_hook();
 }
 
 AP_DECLARE_MODULE(shop_payment) = {

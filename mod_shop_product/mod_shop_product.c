@@ -18,6 +18,7 @@
 
 #include "shop_health.h"
 #include "shop_route.h"
+#include "shop_http.h"
 
 static int get_health(request_rec *r, const char *id)
 {
@@ -75,6 +76,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(product_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    shop_error_hook();
 }
 
 AP_DECLARE_MODULE(shop_product) = {
