@@ -3,6 +3,7 @@
  */
 #include "shop_event.h"
 
+#include "apr_escape.h"
 #include "apr_strings.h"
 #include "apr_time.h"
 #include "apr_uuid.h"
@@ -38,29 +39,16 @@ cJSON *shop_event_new(const char *source, const char *type, cJSON *data)
     return event;
 }
 
-static void hex(char *out, const unsigned char *bytes, apr_size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    apr_size_t i;
-
-    for (i = 0; i < n; i++) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 0xf];
-    }
-}
-
 const char *shop_traceparent_new(apr_pool_t *p)
 {
     unsigned char ids[24];
-    char *tp = apr_pstrdup(p, "00-00000000000000000000000000000000-0000000000000000-01");
 
     if (apr_generate_random_bytes(ids, sizeof(ids)) != APR_SUCCESS)
         return NULL;
     ids[0] |= 1;                                 /* all-zero ids are invalid */
     ids[16] |= 1;
-    hex(tp + 3, ids, 16);
-    hex(tp + 36, ids + 16, 8);
-    return tp;
+    return apr_pstrcat(p, "00-", apr_pescape_hex(p, ids, 16, 0), "-",
+                       apr_pescape_hex(p, ids + 16, 8, 0), "-01", NULL);
 }
 
 /* n lower-case hex digits, not all zero */

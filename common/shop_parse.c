@@ -12,13 +12,9 @@
 static int valid_broker(const char *broker)
 {
     const char *colon = strrchr(broker, ':');
-    char *end;
     long port;
 
-    if (!colon || colon == broker || !apr_isdigit(colon[1]))
-        return 0;
-    port = strtol(colon + 1, &end, 10);
-    return *end == '\0' && port >= 1 && port <= 65535;
+    return colon && colon != broker && shop_parse_int(colon + 1, 1, 65535, &port);
 }
 
 const char *shop_parse_brokers(apr_pool_t *p, const char *list)

@@ -11,6 +11,7 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "apr_file_io.h"
+#include "apr_escape.h"
 #include "apr_strings.h"
 #include "apr_uri.h"
 #include <curl/curl.h>
@@ -83,21 +84,18 @@ static int store_locally(request_rec *r, const image_type_t *t, const char *body
 {
     product_conf_t *conf = product_conf(r->server);
     unsigned char random[NAME_BYTES];
-    char hex[2 * NAME_BYTES + 1];
     const char *name, *path;
     char *tmp;
     apr_file_t *f;
     apr_status_t rv;
-    int i;
 
     if (!conf->upload_dir)
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE,
                                 "uploads are not configured (ShopProductUploadDir)");
     if ((rv = apr_generate_random_bytes(random, sizeof(random))) != APR_SUCCESS)
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "no randomness for a file name");
-    for (i = 0; i < NAME_BYTES; i++)
-        apr_snprintf(hex + 2 * i, 3, "%02x", random[i]);
-    name = apr_pstrcat(r->pool, hex, ".", t->ext, NULL);
+    name = apr_pstrcat(r->pool, apr_pescape_hex(r->pool, random, sizeof(random), 0), ".", t->ext,
+                       NULL);
     path = apr_pstrcat(r->pool, conf->upload_dir, "/", name, NULL);
     tmp = apr_pstrcat(r->pool, conf->upload_dir, "/.upload-XXXXXX", NULL);
     if ((rv = apr_file_mktemp(&f, tmp, APR_FOPEN_CREATE | APR_FOPEN_WRITE | APR_FOPEN_EXCL, r->pool))
@@ -125,15 +123,11 @@ static const char *cloudinary_signature(apr_pool_t *p, const char *timestamp, co
 {
     const char *data = apr_pstrcat(p, "timestamp=", timestamp, secret, NULL);
     unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen, i;
-    char *hex;
+    unsigned int mdlen;
 
     if (!EVP_Digest(data, strlen(data), md, &mdlen, EVP_sha1(), NULL))
         return NULL;
-    hex = apr_palloc(p, 2 * mdlen + 1);
-    for (i = 0; i < mdlen; i++)
-        apr_snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return hex;
+    return apr_pescape_hex(p, md, mdlen, 0);
 }
 
 static void mime_field(curl_mime *mime, const char *name, const char *value)
