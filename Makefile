@@ -4,6 +4,7 @@
 #   make stop       stop everything `make run` started
 #   make test       install what is missing, build, run the unit and Apache::Test suites
 #   make install    copy the modules to where Debian's apache2 loads modules
+#   make test SANITIZE=1   the same suite with the modules built with ASan and UBSan
 
 APXS    ?= apxs
 CC      ?= cc
@@ -16,8 +17,12 @@ DEPS_OK  = .cache/.deps-ok
 # installs: they are computed by a rule after deps (build/flags/*), never while
 # make parses this file. scripts/check-parse keeps it that way.
 FLAGS        = build/flags
+SANITIZE    ?= 0
+SAN_FLAGS_1  = -fsanitize=address -fsanitize=undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
 CFLAGS_SH    = $$(cat $(FLAGS)/cflags)
 INCLUDES_SH  = $$(cat $(FLAGS)/includes)
+APXS_SH      = $$(cat $(FLAGS)/includes $(FLAGS)/apxs)
 LIBS_SH      = $$(cat $(FLAGS)/libs)
 UNIT_LIBS_SH = $$(cat $(FLAGS)/unit-libs)
 
@@ -26,7 +31,7 @@ COMMON_OBJ  := $(COMMON_SRC:common/%.c=build/common/%.o)
 COMMON_LIB   = build/libshop_common.a
 MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 
-.PHONY: all deps build install run stop test unit clean
+.PHONY: all deps build install run stop test unit clean FORCE
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so
@@ -38,11 +43,16 @@ $(DEPS_OK): scripts/deps scripts/kafka/pom.xml.in
 	bash scripts/deps
 	@mkdir -p $(dir $@) && touch $@
 
-$(FLAGS)/cflags: $(DEPS_OK) Makefile
+# SANITIZE is remembered in build/flags/sanitize: changing it rebuilds everything
+$(FLAGS)/sanitize: FORCE
 	@mkdir -p $(dir $@)
-	@echo "$$($(APXS) -q CFLAGS) $$($(APXS) -q EXTRA_CPPFLAGS)" >$@.new
+	@echo "$(SANITIZE)" | cmp -s - $@ || echo "$(SANITIZE)" >$@
+
+$(FLAGS)/cflags: $(DEPS_OK) Makefile $(FLAGS)/sanitize
+	@echo "$$($(APXS) -q CFLAGS) $$($(APXS) -q EXTRA_CPPFLAGS) $(SAN_FLAGS_$(SANITIZE))" >$@.new
 	@echo "-Iinclude -Icommon -I$$($(APXS) -q INCLUDEDIR)" \
 	    "$$(pkg-config --cflags apr-1 apr-util-1 $(PKGS))" >$(FLAGS)/includes
+	@echo "$(SAN_FLAGS_$(SANITIZE):%=-Wc,%)" >$(FLAGS)/apxs
 	@pkg-config --libs $(PKGS) >$(FLAGS)/libs
 	@pkg-config --libs apr-1 apr-util-1 cmocka >$(FLAGS)/unit-libs
 	@mv $@.new $@
@@ -59,7 +69,7 @@ $(COMMON_LIB): $(COMMON_OBJ)
 .SECONDEXPANSION:
 build/mod_shop_%.so: $$(wildcard mod_shop_$$*/*.c mod_shop_$$*/*.h) $(COMMON_LIB) include/mod_shop.h
 	@echo "  APXS  $@"
-	@$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES_SH) -o mod_shop_$*/mod_shop_$*.la \
+	@$(APXS) -c $(WARN:%=-Wc,%) $(APXS_SH) -o mod_shop_$*/mod_shop_$*.la \
 	    $(filter %.c,$^) $(COMMON_LIB) $(LIBS_SH) >$@.log 2>&1 || { cat $@.log; exit 1; }
 	@cp mod_shop_$*/.libs/mod_shop_$*.so $@.new && mv -f $@.new $@
 
@@ -67,7 +77,7 @@ build/mod_shop_%.so: $$(wildcard mod_shop_$$*/*.c mod_shop_$$*/*.h) $(COMMON_LIB
 build/test/%.so: t/modules/%.c $(COMMON_LIB) include/mod_shop.h
 	@mkdir -p $(dir $@)
 	@echo "  APXS  $@"
-	@$(APXS) -c $(WARN:%=-Wc,%) $(INCLUDES_SH) -o t/modules/$*.la $< $(COMMON_LIB) $(LIBS_SH) \
+	@$(APXS) -c $(WARN:%=-Wc,%) $(APXS_SH) -o t/modules/$*.la $< $(COMMON_LIB) $(LIBS_SH) \
 	    >$@.log 2>&1 || { cat $@.log; exit 1; }
 	@cp t/modules/.libs/$*.so $@.new && mv -f $@.new $@
 
@@ -93,7 +103,7 @@ stop:
 
 test: deps build $(TEST_MODULES) unit
 	bash scripts/check-parse
-	bash scripts/test
+	SANITIZE=$(SANITIZE) bash scripts/test
 
 clean:
 	rm -rf build t/logs t/conf/httpd.conf t/conf/apache_test_config.pm

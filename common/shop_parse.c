@@ -4,6 +4,7 @@
 #include "shop_parse.h"
 
 #include "apr_strings.h"
+#include "apr_uri.h"
 #include "apr_lib.h"
 #include <stdlib.h>
 #include <libpq-fe.h>
@@ -72,6 +73,16 @@ int shop_parse_int(const char *s, long min, long max, long *value)
         return 0;
     *value = v;
     return 1;
+}
+
+int shop_is_http_url(apr_pool_t *p, const char *s, int origin_only)
+{
+    apr_uri_t uri;
+
+    if (apr_uri_parse(p, s, &uri) != APR_SUCCESS || !uri.scheme || !uri.hostname || !*uri.hostname
+        || (strcasecmp(uri.scheme, "http") && strcasecmp(uri.scheme, "https")))
+        return 0;
+    return !origin_only || (!uri.path && !uri.query && !uri.fragment && !uri.user);
 }
 
 const char *shop_parse_conninfo(apr_pool_t *p, const char *conninfo)

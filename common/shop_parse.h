@@ -36,6 +36,12 @@ int shop_utf8_valid(const char *s, apr_size_t len);
 /* Whether JSON text holds a \u0000 escape (a NUL a C string would cut short). */
 int shop_json_has_nul_escape(const char *s, apr_size_t len);
 
+/*
+ * Whether s is an absolute http(s) URL with a host (apr_uri_parse); with
+ * origin_only, also nothing after the host and port (a CORS origin).
+ */
+int shop_is_http_url(apr_pool_t *p, const char *s, int origin_only);
+
 /* NULL when conninfo is a valid libpq connection string, else why not. */
 const char *shop_parse_conninfo(apr_pool_t *p, const char *conninfo);
 

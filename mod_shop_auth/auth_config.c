@@ -10,6 +10,7 @@
 #include "apr_strings.h"
 #include "apr_lib.h"
 #include "shop_log.h"
+#include "shop_parse.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -204,7 +205,7 @@ static auth_external_t *external(cmd_parms *cmd)
 
 static const char *set_external_jwks(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    if (strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7))
+    if (!shop_is_http_url(cmd->temp_pool, arg, 0))
         return "ShopAuthExternalJWKS: give an http:// or https:// URL";
     external(cmd)->jwks_url = arg;
     return NULL;
@@ -236,7 +237,7 @@ static const char *add_cors_origin(cmd_parms *cmd, void *dummy, const char *arg)
 {
     auth_conf_t *conf = cmd_conf(cmd);
 
-    if ((strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7)) || arg[strlen(arg) - 1] == '/')
+    if (!shop_is_http_url(cmd->temp_pool, arg, 1))
         return apr_psprintf(cmd->pool, "ShopAuthCORSOrigin: '%s' is not an origin "
                             "(scheme://host[:port], no path)", arg);
     if (!conf->cors_origins)

@@ -14,9 +14,10 @@
 
 #include "http_log.h"
 #include "http_protocol.h"
-#include <curl/curl.h>
 
+#include "shop_curl.h"
 #include "shop_health.h"
+#include "shop_log.h"
 #include "shop_route.h"
 #include "shop_http.h"
 
@@ -58,16 +59,13 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     return OK;
 }
 
-static apr_status_t curl_cleanup(void *data)
-{
-    curl_global_cleanup();
-    return APR_SUCCESS;
-}
-
 static void child_init(apr_pool_t *pchild, server_rec *s)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    apr_pool_cleanup_register(pchild, NULL, curl_cleanup, apr_pool_cleanup_null);
+    const char *error = shop_curl_start(pchild);
+
+    if (error)
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SHOPLOGNO(03006) "libcurl: %s; "
+                     "Cloudinary uploads will fail", error);
     product_cache_child_init(pchild, s);
 }
 

@@ -139,7 +139,7 @@ static const char *set_upload_dir(cmd_parms *cmd, void *dummy, const char *arg)
 
 static const char *set_upload_url(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    if (*arg != '/' && strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7))
+    if (*arg != '/' && !shop_is_http_url(cmd->temp_pool, arg, 0))
         return "ShopProductUploadURL: give a path (/uploads/) or an http(s) URL prefix";
     cmd_conf(cmd)->upload_url = arg[strlen(arg) - 1] == '/' ? arg : apr_pstrcat(cmd->pool, arg, "/", NULL);
     return NULL;
@@ -158,7 +158,7 @@ static const char *set_cloudinary(cmd_parms *cmd, void *dummy, const char *arg)
 
 static const char *set_cloudinary_api(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    if (strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7))
+    if (!shop_is_http_url(cmd->temp_pool, arg, 0))
         return "ShopProductCloudinaryAPI: give an http(s) URL";
     cmd_conf(cmd)->cloudinary_api = arg;
     return NULL;

@@ -10,6 +10,8 @@
 #include "apr_lib.h"
 #include <math.h>
 
+#include "shop_parse.h"
+
 static const char *const allowed_sizes[] = {
     "xs", "s", "m", "l", "xl", "xxl", "34", "35", "36", "37", "38", "39", "40", "41",
     "42", "43", "44", "45", "46", "47", "48", NULL
@@ -144,12 +146,11 @@ static const char *choices(reading_t *rd, const char *name, const char *const *s
     return apr_pstrcat(rd->p, "{", apr_array_pstrcat(rd->p, quoted, ','), "}", NULL);
 }
 
-static int valid_url(const char *s)
+static int valid_url(apr_pool_t *p, const char *s)
 {
     const char *c;
 
-    if (!*s || strlen(s) > URL_MAX
-        || (strncmp(s, "https://", 8) && strncmp(s, "http://", 7) && *s != '/'))
+    if (!*s || strlen(s) > URL_MAX || (*s != '/' && !shop_is_http_url(p, s, 0)))
         return 0;
     for (c = s; *c; c++)
         if ((unsigned char)*c <= ' ' || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
@@ -177,7 +178,7 @@ static const char *images(reading_t *rd, const apr_array_header_t *colors, cJSON
 
         if (!url || cJSON_IsNull(url))
             cJSON_AddItemToArray(missing, cJSON_CreateString(color));
-        else if (!cJSON_IsString(url) || !valid_url(url->valuestring))
+        else if (!cJSON_IsString(url) || !valid_url(rd->p, url->valuestring))
             fail(rd, "images", apr_psprintf(rd->p, "the image of %s must be an http(s) URL or "
                                             "an absolute path", color));
         else

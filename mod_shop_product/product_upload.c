@@ -145,10 +145,13 @@ static long cloudinary_post(request_rec *r, const apr_uri_t *account, const imag
     product_conf_t *conf = product_conf(r->server);
     const char *timestamp = apr_ltoa(r->pool, (long)apr_time_sec(apr_time_now()));
     const char *signature = cloudinary_signature(r->pool, timestamp, account->password);
-    CURL *curl = curl_easy_init();
+    const char *url = apr_pstrcat(r->pool, conf->cloudinary_api, "/v1_1/", account->hostname,
+                                  "/image/upload", NULL);
+    CURL *curl = shop_curl_new(r->pool, url, CLOUDINARY_TIMEOUT_MS, a, CLOUDINARY_ANSWER_MAX);
+    const char *error = NULL;
     curl_mime *mime;
     curl_mimepart *file;
-    long status = 0;
+    long status;
 
     if (!curl || !signature)
         return 0;
@@ -161,18 +164,11 @@ static long cloudinary_post(request_rec *r, const apr_uri_t *account, const imag
     mime_field(mime, "api_key", account->user);
     mime_field(mime, "timestamp", timestamp);
     mime_field(mime, "signature", signature);
-    curl_easy_setopt(curl, CURLOPT_URL, apr_pstrcat(r->pool, conf->cloudinary_api, "/v1_1/",
-                                                     account->hostname, "/image/upload", NULL));
-    curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, CLOUDINARY_TIMEOUT_MS);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, shop_curl_collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
-    if (curl_easy_perform(curl) == CURLE_OK)
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    status = curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime) == CURLE_OK
+             ? shop_curl_perform(r->pool, curl, &error) : 0;
     curl_mime_free(mime);
-    curl_easy_cleanup(curl);
+    if (error)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(03005) "Cloudinary upload: %s", error);
     return status;
 }
 
@@ -185,8 +181,9 @@ static int store_on_cloudinary(request_rec *r, const image_type_t *t, const char
     const cJSON *url;
     long status;
 
-    shop_curl_body_init(&a, r->pool, CLOUDINARY_ANSWER_MAX);
-    apr_uri_parse(r->pool, product_conf(r->server)->cloudinary_url, &account);
+    if (apr_uri_parse(r->pool, product_conf(r->server)->cloudinary_url, &account) != APR_SUCCESS
+        || !account.hostname || !account.user || !account.password)
+        return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "ShopProductCloudinaryURL is not usable");
     status = cloudinary_post(r, &account, t, body, len, &a);
     json = shop_json_own(r->pool, cJSON_ParseWithLength(a.data, a.len));
     url = cJSON_GetObjectItemCaseSensitive(json, "secure_url");

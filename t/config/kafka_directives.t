@@ -32,7 +32,7 @@ Listen 127.0.0.1:1
 $directive
 CONF
     close $fh;
-    my $out = `/usr/sbin/apache2 -t -f $file 2>&1`;
+    my $out = `${\ShopTest::apache2_bin()} -t -f $file 2>&1`;
     return ($? >> 8, $out);
 }
 

@@ -15,6 +15,10 @@ my $json = JSON::PP->new->utf8->canonical;
 
 sub top_dir { Apache::Test::vars('serverroot') . '/..' }
 
+# the apache2 binary of this run (scripts/sanitized-httpd under make test SANITIZE=1):
+# tests that start an httpd of their own use it too
+sub apache2_bin { Apache::Test::vars('httpd') }
+
 # get_json(SERVICE, PATH) -> (status, decoded body or undef)
 sub get_json {
     my ($service, $path) = @_;

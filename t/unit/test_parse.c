@@ -50,6 +50,21 @@ static void brokers_refused(void **state)
                         "the broker list is empty; give host:port[,host:port...]");
 }
 
+static void http_urls_checked(void **state)
+{
+    assert_true(shop_is_http_url(*state, "https://idp.example/.well-known/jwks.json", 0));
+    assert_true(shop_is_http_url(*state, "HTTP://127.0.0.1:8080", 0));
+    assert_true(shop_is_http_url(*state, "https://shop.example:8443", 1));
+    assert_false(shop_is_http_url(*state, "https://shop.example/", 1));
+    assert_false(shop_is_http_url(*state, "https://shop.example?x=1", 1));
+    assert_false(shop_is_http_url(*state, "https://", 0));
+    assert_false(shop_is_http_url(*state, "http:///path", 0));
+    assert_false(shop_is_http_url(*state, "ftp://files.example/x", 0));
+    assert_false(shop_is_http_url(*state, "javascript:alert(1)", 0));
+    assert_false(shop_is_http_url(*state, "/images/a.png", 0));
+    assert_false(shop_is_http_url(*state, "", 0));
+}
+
 static void paths_match_exactly(void **state)
 {
     const char *id;
@@ -105,6 +120,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(brokers_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(brokers_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(http_urls_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(paths_match_exactly, setup, teardown),
         cmocka_unit_test_setup_teardown(paths_capture_id, setup, teardown),
         cmocka_unit_test(utf8_checked),

@@ -32,7 +32,7 @@ ShopKafkaWorker On
 CONF
 close $fh;
 
-sub httpd { system('/usr/sbin/apache2', '-f', $conf, '-k', @_) == 0 }
+sub httpd { system(ShopTest::apache2_bin(), '-f', $conf, '-k', @_) == 0 }
 sub parent_pid { my $p = `cat $dir/httpd.pid 2>/dev/null`; chomp $p; $p }
 sub workers_of {
     my ($parent) = @_;
