@@ -7,7 +7,7 @@ use warnings;
 use Apache::Test qw(-withtestmore);
 use ShopTest;
 
-plan tests => 51;
+plan tests => 58;
 
 my $store = 'http://store.test';
 
@@ -36,6 +36,7 @@ like($res->header('Vary') // '', qr/\bOrigin\b/, 'the answer varies by Origin');
 for my $origin ('http://evil.test', 'http://store.test.evil.test', 'https://store.test',
                 'http://store.test:8080', 'null') {
     ($code, $body, $res) = preflight('shop_auth', '/auth/sign-in', $origin, 'POST');
+    is($code, 204, "preflight from $origin: 204 (the browser enforces the missing allow)");
     ok(!defined $res->header('Access-Control-Allow-Origin'), "preflight from $origin: no Access-Control-Allow-Origin");
     ok(!defined $res->header('Access-Control-Allow-Credentials'), "preflight from $origin: no Allow-Credentials");
 }
@@ -70,7 +71,9 @@ is($res->header('Access-Control-Allow-Origin'), $store, '... with Access-Control
 is($code, 200, 'GET /health from http://evil.test: 200 (CORS is for browsers to enforce)');
 ok(!defined $res->header('Access-Control-Allow-Origin'), '... without Access-Control-Allow-Origin');
 ($code, $body, $res) = request_json('shop_auth', 'GET', '/auth/me', headers => [Origin => 'http://evil.test']);
+is($code, 401, 'GET /auth/me from http://evil.test without a token: 401');
 ok(!defined $res->header('Access-Control-Allow-Origin'), 'a 401 to http://evil.test: no Access-Control-Allow-Origin');
 
 ($code, $body, $res) = request_json('shop_product', 'GET', '/health', headers => [Origin => $store]);
+is($code, 200, "the product service's /health from $store: 200");
 is($res->header('Access-Control-Allow-Origin'), $store, "the product service answers $store too");

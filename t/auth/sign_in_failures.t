@@ -6,7 +6,7 @@ use warnings;
 use Apache::Test qw(-withtestmore);
 use ShopTest;
 
-plan tests => 30;
+plan tests => 31;
 
 my $tag = unique_tag();
 my $email = "grace.$tag\@example.test";
@@ -52,7 +52,8 @@ like($body->{message} // '', qr/email.*password/, 'the 400 names what to give');
 
 ($code, $body) = request_json('shop_auth', 'POST', '/auth/sign-in',
                               content => qq({"email":"\xff\xfe$tag\@example.test","password":"whatever1"}));
-ok($code == 400 || $code == 401, "a login that is not UTF-8 (bytes ff fe): 400 or 401, not 503 (got $code)");
+is($code, 400, 'a login that is not UTF-8 (bytes ff fe): 400');
+is($body->{message}, 'the body must be UTF-8 text', '... saying so');
 
 ($code, $body) = request_json('shop_auth', 'POST', '/auth/sign-in', content => '{"email":');
 is($code, 400, 'a malformed JSON body: 400');
