@@ -1,6 +1,11 @@
 /*
  * kafka.h: what the files of mod_shop_kafka share: the process-wide
  * configuration, the worker process and the outbox relay it runs.
+ *
+ * Calls run one way: mod_shop_kafka.c (hooks, directives) calls the worker and
+ * the status page; the worker calls the relay, the consumers and the status
+ * page. None of them calls back up: the configuration and the worker's stop
+ * flag are passed down.
  */
 #ifndef KAFKA_H
 #define KAFKA_H
@@ -8,6 +13,7 @@
 #include "httpd.h"
 #include "http_config.h"
 #include <cJSON.h>
+#include <signal.h>
 
 #include "mod_shop.h"
 
@@ -20,23 +26,32 @@ typedef struct {
     apr_array_header_t *props;      /* shop_kafka_prop_t */
     int worker;                     /* ShopKafkaWorker On */
     const char *outbox;             /* libpq conninfo of the outbox; NULL: no relay */
+    apr_interval_time_t outbox_poll;    /* ShopKafkaOutboxPoll; 0: the default */
 } shop_kafka_conf_t;
 
-shop_kafka_conf_t *shop_kafka_conf(server_rec *s);
+#define SHOP_OUTBOX_POLL_DEFAULT apr_time_from_sec(2)
+
+/* kafka_stop.c: the worker's stop request, set by its signal handler and read
+ * by every loop of the worker (threads included). */
+typedef struct {
+    volatile sig_atomic_t requested;
+} shop_stop_t;
+
+/* Sleeps up to t, waking early once a stop is requested. */
+void shop_nap(const shop_stop_t *stop, apr_interval_time_t t);
 
 /* kafka_worker.c: forks and supervises the worker process (post_config) */
-int shop_worker_start(apr_pool_t *pconf, server_rec *s);
-
-/* Set by the worker's signal handler; every loop of the worker checks it. */
-int shop_worker_stopping(void);
+int shop_worker_start(apr_pool_t *pconf, server_rec *s, const shop_kafka_conf_t *conf);
 
 /* kafka_relay.c: the outbox relay, run on a thread of the worker */
-void *APR_THREAD_FUNC shop_relay_run(apr_thread_t *thread, void *data);
-
 typedef struct {
     server_rec *s;
     const char *conninfo;
+    apr_interval_time_t poll;       /* idle poll when no NOTIFY comes */
+    const shop_stop_t *stop;
 } shop_relay_t;
+
+void *APR_THREAD_FUNC shop_relay_run(apr_thread_t *thread, void *data);
 
 /* The relay's state for the status report; the caller owns it. */
 cJSON *shop_relay_report(void);
@@ -45,7 +60,8 @@ cJSON *shop_relay_report(void);
 void shop_kafka_consumer(apr_pool_t *pconf, const char *name, const char *group,
                          const char *topics, shop_consumer_fn fn, void *baton);
 int shop_consumer_count(void);
-int shop_consumers_start(apr_pool_t *pool, server_rec *s, const shop_kafka_conf_t *conf);
+int shop_consumers_start(apr_pool_t *pool, server_rec *s, const shop_kafka_conf_t *conf,
+                         const shop_stop_t *stop);
 void shop_consumers_join(void);
 cJSON *shop_consumers_report(void);
 
@@ -53,7 +69,9 @@ cJSON *shop_consumers_report(void);
 apr_status_t shop_status_create(apr_pool_t *pconf, server_rec *s);
 void shop_status_restarted(void);
 void shop_status_publish(apr_pool_t *p, cJSON *report);
-int shop_status_handler(request_rec *r);
+
+/* Answers GET /health/worker; worker_on: ShopKafkaWorker is On. */
+int shop_status_serve(request_rec *r, int worker_on);
 
 #pragma GCC visibility pop
 

@@ -39,6 +39,7 @@ struct shop_consumer {
     void *baton;
     /* in the worker */
     server_rec *s;
+    const shop_stop_t *stop;
     rd_kafka_t *rk;
     apr_pool_t *pool;
     apr_thread_t *thread;
@@ -123,18 +124,17 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
     shop_consumer_t *c = opaque;
+    int assigning = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+    rd_kafka_resp_err_t rv;
 
     apr_array_clear(c->paused);             /* a new assignment starts from committed offsets */
-    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, c->s, "shop_kafka: consumer %s: assigned %d "
-                     "partition(s)", c->name, parts->cnt);
-        rd_kafka_assign(rk, parts);
-    }
-    else {
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, c->s, "shop_kafka: consumer %s: %d partition(s) "
-                     "revoked", c->name, parts->cnt);
-        rd_kafka_assign(rk, NULL);
-    }
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, c->s, "shop_kafka: consumer %s: %d partition(s) %s",
+                 c->name, parts->cnt, assigning ? "assigned" : "revoked");
+    rv = rd_kafka_assign(rk, assigning ? parts : NULL);
+    if (rv != RD_KAFKA_RESP_ERR_NO_ERROR)
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s, "shop_kafka: consumer %s: %s %d "
+                     "partition(s) failed: %s", c->name, assigning ? "taking" : "giving up",
+                     parts->cnt, rd_kafka_err2str(rv));
 }
 
 static rd_kafka_topic_partition_list_t *one_partition(const char *topic, int partition,
@@ -152,11 +152,14 @@ static void retry_later(shop_consumer_t *c, const rd_kafka_message_t *msg, int a
     int seconds = 1 << (attempt < 7 ? attempt - 1 : 6);
     rd_kafka_topic_partition_list_t *list;
     rd_kafka_error_t *error;
+    rd_kafka_resp_err_t err;
     paused_t *pause;
 
     seconds = seconds > BACKOFF_MAX_SECONDS ? BACKOFF_MAX_SECONDS : seconds;
     list = one_partition(rd_kafka_topic_name(msg->rkt), msg->partition, msg->offset);
-    rd_kafka_pause_partitions(c->rk, list);
+    if ((err = rd_kafka_pause_partitions(c->rk, list)) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: pause: %s",
+                     c->name, rd_kafka_err2str(err));
     if ((error = rd_kafka_seek_partitions(c->rk, list, 5000))) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: seek: %s",
                      c->name, rd_kafka_error_string(error));
@@ -172,6 +175,7 @@ static void retry_later(shop_consumer_t *c, const rd_kafka_message_t *msg, int a
 static void resume_due(shop_consumer_t *c)
 {
     apr_time_t now = apr_time_now();
+    rd_kafka_resp_err_t err;
     int i;
 
     for (i = 0; i < c->paused->nelts; i++) {
@@ -181,7 +185,9 @@ static void resume_due(shop_consumer_t *c)
         if (pause->resume_at > now)
             continue;
         list = one_partition(pause->topic, pause->partition, RD_KAFKA_OFFSET_INVALID);
-        rd_kafka_resume_partitions(c->rk, list);
+        if ((err = rd_kafka_resume_partitions(c->rk, list)) != RD_KAFKA_RESP_ERR_NO_ERROR)
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: resume "
+                         "%s/%d: %s", c->name, pause->topic, pause->partition, rd_kafka_err2str(err));
         rd_kafka_topic_partition_list_destroy(list);
         *pause = APR_ARRAY_IDX(c->paused, c->paused->nelts - 1, paused_t);
         c->paused->nelts--;
@@ -229,7 +235,7 @@ static int to_dead_letters(shop_consumer_t *c, const shop_message_t *m, const ch
     shop_delivery_t *d = shop_producer_send(p, dlq, m->key, m->value, m->len, headers, &error);
     int done = 0;
 
-    while (d && !shop_worker_stopping() && !(done = shop_delivery_wait(d, DLQ_WAIT_SLICE_MS, &error, p)))
+    while (d && !c->stop->requested && !(done = shop_delivery_wait(d, DLQ_WAIT_SLICE_MS, &error, p)))
         ;
     if (d)
         shop_delivery_release(d);
@@ -357,7 +363,7 @@ static void *APR_THREAD_FUNC consume(apr_thread_t *thread, void *data)
 
     apr_pool_create(&iter, c->pool);
     set_state(c, "consuming");
-    while (!shop_worker_stopping()) {
+    while (!c->stop->requested) {
         resume_due(c);
         if (!(msg = rd_kafka_consumer_poll(c->rk, POLL_MS)))
             continue;
@@ -376,16 +382,23 @@ static void *APR_THREAD_FUNC consume(apr_thread_t *thread, void *data)
     return NULL;
 }
 
-int shop_consumers_start(apr_pool_t *pool, server_rec *s, const shop_kafka_conf_t *conf)
+int shop_consumers_start(apr_pool_t *pool, server_rec *s, const shop_kafka_conf_t *conf,
+                         const shop_stop_t *stop)
 {
+    apr_status_t rv;
     int i;
 
     for (i = 0; registered && i < registered->nelts; i++) {
         shop_consumer_t *c = APR_ARRAY_IDX(registered, i, shop_consumer_t *);
 
         c->s = s;
+        c->stop = stop;
         apr_pool_create(&c->pool, pool);
-        apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, c->pool);
+        if ((rv = apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, c->pool))) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "shop_kafka: consumer %s: no mutex",
+                         c->name);
+            return 0;
+        }
         c->attempts = apr_hash_make(c->pool);
         c->paused = apr_array_make(c->pool, 4, sizeof(paused_t));
         c->state = "starting";

@@ -5,8 +5,9 @@
  * through the worker's patient producer (acks=all, idempotent, no message
  * timeout), and marks a row published only once the brokers acknowledged it.
  * While Kafka is down the batch simply waits, so nothing is lost or reordered
- * per key. It wakes on LISTEN shop_outbox (and polls as a fallback), and holds
- * a PostgreSQL advisory lock so only one relay per database publishes.
+ * per key. It wakes on LISTEN shop_outbox (and polls every ShopKafkaOutboxPoll as
+ * a fallback), and holds a PostgreSQL advisory lock so only one relay per
+ * database publishes; the others stand by and retry.
  */
 #include "kafka.h"
 #include "kafka_producer.h"
@@ -21,10 +22,8 @@ APLOG_USE_MODULE(shop_kafka);
 
 #define RELAY_BATCH 500
 #define RELAY_LOCK_KEY "7310591"                  /* pg advisory lock: one relay per database */
-#define RELAY_IDLE_POLL_MS 2000
 #define RELAY_WAIT_SLICE_MS 500
 #define RELAY_BACKOFF_MAX apr_time_from_sec(30)
-#define RELAY_TICK apr_time_from_msec(200)
 
 static const char select_sql[] =
     "select id, topic, key, payload::text, headers->>'traceparent' from outbox"
@@ -37,6 +36,8 @@ static const char mark_sql[] =
 
 typedef struct {
     server_rec *s;
+    const shop_stop_t *stop;
+    int poll_ms;
     PGconn *conn;
     apr_interval_time_t backoff;
     apr_time_t counted;
@@ -74,17 +75,9 @@ static void count_backlog(relay_t *rl)
     PQclear(res);
 }
 
-static void nap(apr_interval_time_t t)
-{
-    apr_time_t until = apr_time_now() + t;
-
-    while (!shop_worker_stopping() && apr_time_now() < until)
-        apr_sleep(RELAY_TICK);
-}
-
 static void back_off(relay_t *rl)
 {
-    nap(rl->backoff);
+    shop_nap(rl->stop, rl->backoff);
     rl->backoff = rl->backoff * 2 > RELAY_BACKOFF_MAX ? RELAY_BACKOFF_MAX : rl->backoff * 2;
 }
 
@@ -111,6 +104,12 @@ static int connect_db(relay_t *rl, const char *conninfo)
         return 0;
     }
     res = PQexec(rl->conn, "listen shop_outbox");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, "shop_kafka: relay: LISTEN "
+                     "shop_outbox failed: %s", PQerrorMessage(rl->conn));
+        PQclear(res);
+        return 0;
+    }
     PQclear(res);
     apr_atomic_set32(&relay_state, 3);
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, rl->s, "shop_kafka: relay: relaying the outbox");
@@ -134,9 +133,9 @@ static int await_batch(relay_t *rl, apr_pool_t *p, PGresult *rows, shop_delivery
     for (i = 0; i < n; i++) {
         const char *error = NULL;
 
-        while (!shop_worker_stopping() && !shop_delivery_wait(sent[i], RELAY_WAIT_SLICE_MS, &error, p))
+        while (!rl->stop->requested && !shop_delivery_wait(sent[i], RELAY_WAIT_SLICE_MS, &error, p))
             count_backlog(rl);                      /* Kafka is slow or down: keep the figure fresh */
-        if (shop_worker_stopping())
+        if (rl->stop->requested)
             break;
         if (error)
             apr_atomic_inc32(&relay_failures);
@@ -192,16 +191,28 @@ static int relay_batch(relay_t *rl, apr_pool_t *p)
     return failed ? -2 : published->nelts;
 }
 
-/* Sleeps until a NOTIFY arrives or timeout_ms passes; 0 if the connection broke. */
-static int await_notify(relay_t *rl, int timeout_ms)
+/*
+ * Sleeps until a NOTIFY arrives, the poll interval passes or a stop is
+ * requested (checked every RELAY_WAIT_SLICE_MS); 0 if the connection broke.
+ */
+static int await_notify(relay_t *rl)
 {
+    apr_time_t until = apr_time_now() + apr_time_from_msec(rl->poll_ms), left;
     struct pollfd pfd = { PQsocket(rl->conn), POLLIN, 0 };
     PGnotify *note;
+    int woken = 0;
 
-    if (poll(&pfd, 1, timeout_ms) > 0 && !PQconsumeInput(rl->conn))
-        return 0;
-    while ((note = PQnotifies(rl->conn)))
-        PQfreemem(note);
+    while (!woken && !rl->stop->requested && (left = until - apr_time_now()) > 0) {
+        int slice = (int)apr_time_as_msec(left) + 1;
+
+        slice = slice < RELAY_WAIT_SLICE_MS ? slice : RELAY_WAIT_SLICE_MS;
+        if (poll(&pfd, 1, slice) > 0 && !PQconsumeInput(rl->conn))
+            return 0;
+        while ((note = PQnotifies(rl->conn))) {
+            woken = 1;
+            PQfreemem(note);
+        }
+    }
     return PQstatus(rl->conn) == CONNECTION_OK;
 }
 
@@ -211,7 +222,7 @@ static void relay_connected(relay_t *rl, apr_pool_t *pool)
     int n;
 
     apr_pool_create(&iter, pool);
-    while (!shop_worker_stopping()) {
+    while (!rl->stop->requested) {
         apr_pool_clear(iter);
         n = relay_batch(rl, iter);
         if (n == -1)
@@ -222,7 +233,7 @@ static void relay_connected(relay_t *rl, apr_pool_t *pool)
         }
         rl->backoff = apr_time_from_sec(1);
         count_backlog(rl);
-        if (n < RELAY_BATCH && !await_notify(rl, RELAY_IDLE_POLL_MS))
+        if (n < RELAY_BATCH && !await_notify(rl))
             break;
     }
     apr_pool_destroy(iter);
@@ -231,11 +242,12 @@ static void relay_connected(relay_t *rl, apr_pool_t *pool)
 void *APR_THREAD_FUNC shop_relay_run(apr_thread_t *thread, void *data)
 {
     shop_relay_t *conf = data;
-    relay_t rl = { conf->s, NULL, apr_time_from_sec(1), 0 };
+    relay_t rl = { conf->s, conf->stop, (int)apr_time_as_msec(conf->poll), NULL,
+                   apr_time_from_sec(1), 0 };
     apr_pool_t *pool;
 
     apr_pool_create(&pool, NULL);
-    while (!shop_worker_stopping()) {
+    while (!rl.stop->requested) {
         if (connect_db(&rl, conf->conninfo)) {
             rl.backoff = apr_time_from_sec(1);
             relay_connected(&rl, pool);

@@ -2,8 +2,9 @@
  * kafka_status.c: what an operator sees of the worker. The worker writes a JSON
  * report (relay state, outbox backlog, consumers with lag per partition, dead
  * letters) into shared memory every couple of seconds; the parent counts its
- * restarts there. The "shop-worker-status" handler serves it: 200 while reports
- * are fresh, 503 when the worker is gone or stuck.
+ * restarts there. shop_status_serve answers the "shop-worker-status" handler
+ * (claimed in mod_shop_kafka.c): 200 while reports are fresh, 503 when the
+ * worker is off, gone or stuck.
  */
 #include "kafka.h"
 
@@ -89,18 +90,16 @@ static char *read_report(apr_pool_t *p, apr_time_t *updated)
     return NULL;
 }
 
-int shop_status_handler(request_rec *r)
+int shop_status_serve(request_rec *r, int worker_on)
 {
     apr_time_t updated = 0;
     char *text;
     cJSON *report;
     int fresh;
 
-    if (!r->handler || strcmp(r->handler, "shop-worker-status"))
-        return DECLINED;
     if (r->method_number != M_GET)
         return shop_reply_bad_method(r, "GET");
-    if (!status || !shop_kafka_conf(r->server)->worker)
+    if (!status || !worker_on)
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the worker is off (ShopKafkaWorker)");
     text = read_report(r->pool, &updated);
     report = shop_json_own(r->pool, text ? cJSON_Parse(text) : NULL);

@@ -38,22 +38,18 @@ APLOG_USE_MODULE(shop_kafka);
 
 typedef struct {
     server_rec *s;
+    const shop_kafka_conf_t *conf;
     apr_pool_t *pconf;
     apr_proc_t proc;
     apr_time_t started;
     int young_deaths;
 } worker_t;
 
-static volatile sig_atomic_t stopping;
-
-int shop_worker_stopping(void)
-{
-    return stopping;
-}
+static shop_stop_t stop;                        /* in the worker process */
 
 static void on_stop_signal(int sig)
 {
-    stopping = 1;
+    stop.requested = 1;
 }
 
 /* The command line area ps shows (fields 48-49 of /proc/self/stat); 0 if unknown. */
@@ -89,15 +85,6 @@ static void set_title(process_rec *process, const char *title)
     prctl(PR_SET_NAME, "shop-worker");
 }
 
-/* Sleeps up to t, waking early when asked to stop. */
-static void nap(apr_interval_time_t t)
-{
-    apr_time_t until = apr_time_now() + t;
-
-    while (!stopping && apr_time_now() < until)
-        apr_sleep(WORKER_TICK);
-}
-
 /* The worker's report: written to shared memory, and now and then to the error log. */
 static void report(worker_t *w, apr_pool_t *p, apr_time_t started, int to_log)
 {
@@ -106,7 +93,7 @@ static void report(worker_t *w, apr_pool_t *p, apr_time_t started, int to_log)
 
     cJSON_AddNumberToObject(doc, "pid", (double)getpid());
     cJSON_AddNumberToObject(doc, "uptime", (double)apr_time_sec(apr_time_now() - started));
-    if (shop_kafka_conf(w->s)->outbox)
+    if (w->conf->outbox)
         cJSON_AddItemToObject(doc, "relay", shop_relay_report());
     cJSON_AddItemToObject(doc, "consumers", consumers);
     shop_status_publish(p, doc);
@@ -119,10 +106,10 @@ static void report(worker_t *w, apr_pool_t *p, apr_time_t started, int to_log)
 
 static int worker_main(worker_t *w, apr_interval_time_t delay)
 {
-    shop_kafka_conf_t *conf = shop_kafka_conf(w->s);
+    const shop_kafka_conf_t *conf = w->conf;
     pid_t parent = getppid();
     apr_thread_t *relay = NULL;
-    shop_relay_t relay_conf = { w->s, conf->outbox };
+    shop_relay_t relay_conf = { w->s, conf->outbox, conf->outbox_poll, &stop };
     apr_time_t started = apr_time_now(), reported = 0, logged = started;
     apr_pool_t *pool;
     apr_status_t rv;
@@ -136,7 +123,7 @@ static int worker_main(worker_t *w, apr_interval_time_t delay)
     ap_close_listeners();
     set_title(w->s->process, "apache2: mod_shop worker");
     apr_pool_create(&pool, NULL);
-    nap(delay);
+    shop_nap(&stop, delay);
     if (ap_run_drop_privileges(pool, w->s) != 0)
         return WORKER_SETUP_ERROR;
     if (shop_producer_start(pool, w->s, conf->brokers, conf->props, 1) != APR_SUCCESS)
@@ -146,11 +133,11 @@ static int worker_main(worker_t *w, apr_interval_time_t delay)
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, w->s, "shop_kafka: cannot start the outbox relay");
         return WORKER_SETUP_ERROR;
     }
-    if (!shop_consumers_start(pool, w->s, conf))
+    if (!shop_consumers_start(pool, w->s, conf, &stop))
         return WORKER_SETUP_ERROR;
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, "shop_kafka: worker %d running%s, %d consumer(s)",
                  (int)getpid(), conf->outbox ? " the outbox relay" : "", shop_consumer_count());
-    while (!stopping && getppid() == parent) {
+    while (!stop.requested && getppid() == parent) {
         apr_time_t now = apr_time_now();
         if (now - reported >= WORKER_REPORT_EVERY) {
             report(w, pool, started, now - logged >= WORKER_LOG_EVERY);
@@ -159,7 +146,7 @@ static int worker_main(worker_t *w, apr_interval_time_t delay)
         }
         apr_sleep(WORKER_TICK);
     }
-    stopping = 1;
+    stop.requested = 1;
     if (relay)
         apr_thread_join(&rv, relay);
     shop_consumers_join();
@@ -217,11 +204,12 @@ static apr_status_t worker_fork(worker_t *w, apr_interval_time_t delay)
     return APR_SUCCESS;
 }
 
-int shop_worker_start(apr_pool_t *pconf, server_rec *s)
+int shop_worker_start(apr_pool_t *pconf, server_rec *s, const shop_kafka_conf_t *conf)
 {
     worker_t *w = apr_pcalloc(pconf, sizeof(*w));
 
     w->s = s;
+    w->conf = conf;
     w->pconf = pconf;
     return worker_fork(w, 0) == APR_SUCCESS ? OK : HTTP_INTERNAL_SERVER_ERROR;
 }

@@ -6,7 +6,8 @@
  * functions of include/mod_shop.h (shop_kafka_publish, shop_kafka_check) that the
  * other modules use instead of linking librdkafka themselves. With
  * ShopKafkaWorker On it runs the worker process (kafka_worker.c), which relays
- * the outbox (ShopKafkaOutbox, kafka_relay.c).
+ * the outbox (ShopKafkaOutbox, ShopKafkaOutboxPoll, kafka_relay.c), and serves
+ * its state (SetHandler shop-worker-status, kafka_status.c).
  */
 #include "httpd.h"
 #include "http_config.h"
@@ -19,6 +20,9 @@
 #include "kafka_producer.h"
 #include "shop_parse.h"
 
+#define OUTBOX_POLL_MIN apr_time_from_msec(100)
+#define OUTBOX_POLL_MAX apr_time_from_sec(3600)
+
 static void *create_server_conf(apr_pool_t *p, server_rec *s)
 {
     shop_kafka_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
@@ -27,7 +31,7 @@ static void *create_server_conf(apr_pool_t *p, server_rec *s)
     return conf;
 }
 
-shop_kafka_conf_t *shop_kafka_conf(server_rec *s)
+static shop_kafka_conf_t *shop_kafka_conf(server_rec *s)
 {
     return ap_get_module_config(s->module_config, &shop_kafka_module);
 }
@@ -88,6 +92,22 @@ static const char *set_outbox(cmd_parms *cmd, void *dummy, const char *conninfo)
     return NULL;
 }
 
+static const char *set_outbox_poll(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    apr_interval_time_t poll;
+
+    if (err)
+        return err;
+    if (ap_timeout_parameter_parse(arg, &poll, "s") != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "ShopKafkaOutboxPoll: '%s' is not a time (e.g. 2, 2s, "
+                            "500ms, 1min)", arg);
+    if (poll < OUTBOX_POLL_MIN || poll > OUTBOX_POLL_MAX)
+        return "ShopKafkaOutboxPoll: must be between 100ms and 1 hour";
+    main_conf(cmd)->outbox_poll = poll;
+    return NULL;
+}
+
 static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     shop_kafka_conf_t *conf = shop_kafka_conf(s);
@@ -102,12 +122,26 @@ static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, 
 
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
+    shop_kafka_conf_t *conf = shop_kafka_conf(s);
+
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;                                      /* the dry run: no processes */
-    if (!shop_kafka_conf(s)->worker)
+    if (!conf->worker)
         return OK;
-    shop_status_create(pconf, s);
-    return shop_worker_start(pconf, s);
+    if (!conf->outbox_poll)
+        conf->outbox_poll = SHOP_OUTBOX_POLL_DEFAULT;
+    if (shop_status_create(pconf, s) != APR_SUCCESS)    /* logged; /health/worker says 503 */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "shop_kafka: the worker runs without "
+                     "its status page");
+    return shop_worker_start(pconf, s, conf);
+}
+
+/* GET /health/worker (SetHandler shop-worker-status) */
+static int status_handler(request_rec *r)
+{
+    if (!r->handler || strcmp(r->handler, "shop-worker-status"))
+        return DECLINED;
+    return shop_status_serve(r, shop_kafka_conf(r->server)->worker);
 }
 
 static void child_init(apr_pool_t *pchild, server_rec *s)
@@ -131,6 +165,8 @@ static const command_rec shop_kafka_cmds[] = {
                  "Run the mod_shop worker process (outbox relay, event consumers)"),
     AP_INIT_TAKE1("ShopKafkaOutbox", set_outbox, NULL, RSRC_CONF,
                   "libpq connection string of the database whose outbox the worker relays"),
+    AP_INIT_TAKE1("ShopKafkaOutboxPoll", set_outbox_poll, NULL, RSRC_CONF,
+                  "How often the relay reads the outbox when no NOTIFY woke it (default 2s)"),
     { NULL }
 };
 
@@ -142,7 +178,7 @@ static void register_hooks(apr_pool_t *p)
     APR_REGISTER_OPTIONAL_FN(shop_kafka_publish);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_check);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_consumer);
-    ap_hook_handler(shop_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(status_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(shop_kafka) = {

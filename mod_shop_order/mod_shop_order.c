@@ -65,8 +65,9 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
 {
     order_conf_t *conf = ap_get_module_config(s->module_config, &shop_order_module);
 
-    if (conf->mongo_uri)
-        order_mongo_start(pchild, s, conf->mongo_uri);
+    if (conf->mongo_uri && order_mongo_start(pchild, s, conf->mongo_uri) != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "shop_order: this child has no MongoDB "
+                     "client pool (see above); its /health reports mongodb down");
 }
 
 static const command_rec order_cmds[] = {

@@ -53,11 +53,23 @@ static apr_status_t clients_stop(void *data)
     return APR_SUCCESS;
 }
 
+/* parsed with the timeouts it does not set bounded, and our appname; 0 on failure */
+static int bound_uri(mongoc_uri_t *parsed)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(default_timeouts) / sizeof(default_timeouts[0]); i++)
+        if (!mongoc_uri_has_option(parsed, default_timeouts[i].option)
+            && !mongoc_uri_set_option_as_int32(parsed, default_timeouts[i].option,
+                                               default_timeouts[i].ms))
+            return 0;
+    return mongoc_uri_set_appname(parsed, "mod_shop_order");
+}
+
 apr_status_t order_mongo_start(apr_pool_t *pool, server_rec *s, const char *uri)
 {
     mongoc_uri_t *parsed;
     bson_error_t error;
-    size_t i;
 
     mongoc_init();
     mongoc_log_set_handler(on_log, s);
@@ -65,16 +77,21 @@ apr_status_t order_mongo_start(apr_pool_t *pool, server_rec *s, const char *uri)
     if (!parsed) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "shop_order: ShopOrderMongoURI: %s",
                      error.message);
+        mongoc_cleanup();
         return APR_EINVAL;
     }
-    for (i = 0; i < sizeof(default_timeouts) / sizeof(default_timeouts[0]); i++)
-        if (!mongoc_uri_has_option(parsed, default_timeouts[i].option))
-            mongoc_uri_set_option_as_int32(parsed, default_timeouts[i].option,
-                                           default_timeouts[i].ms);
-    mongoc_uri_set_appname(parsed, "mod_shop_order");
-    clients = mongoc_client_pool_new(parsed);
+    if (bound_uri(parsed))
+        clients = mongoc_client_pool_new(parsed);
     mongoc_uri_destroy(parsed);
-    mongoc_client_pool_set_error_api(clients, MONGOC_ERROR_API_VERSION_2);
+    if (!clients || !mongoc_client_pool_set_error_api(clients, MONGOC_ERROR_API_VERSION_2)) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "shop_order: cannot create the MongoDB "
+                     "client pool for ShopOrderMongoURI");
+        if (clients)
+            mongoc_client_pool_destroy(clients);
+        clients = NULL;
+        mongoc_cleanup();
+        return APR_EGENERAL;
+    }
     apr_pool_cleanup_register(pool, NULL, clients_stop, apr_pool_cleanup_null);
     return APR_SUCCESS;
 }
