@@ -13,6 +13,7 @@
 #include "http_config.h"
 #include "http_log.h"
 #include "http_core.h"
+#include "apr_lib.h"
 #include "apr_strings.h"
 
 #include "mod_shop.h"
@@ -99,7 +100,7 @@ static const char *set_outbox_poll(cmd_parms *cmd, void *dummy, const char *arg)
 
     if (err)
         return err;
-    if (ap_timeout_parameter_parse(arg, &poll, "s") != APR_SUCCESS)
+    if (!apr_isdigit(*arg) || ap_timeout_parameter_parse(arg, &poll, "s") != APR_SUCCESS)
         return apr_psprintf(cmd->pool, "ShopKafkaOutboxPoll: '%s' is not a time (e.g. 2, 2s, "
                             "500ms, 1min)", arg);
     if (poll < OUTBOX_POLL_MIN || poll > OUTBOX_POLL_MAX)

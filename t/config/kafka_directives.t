@@ -3,8 +3,7 @@
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
-use File::Temp qw(tempfile);
-use ShopTest;
+use ShopHttpd ();
 
 my @cases = (
     [ 'ShopKafkaBrokers ""',                  qr/ShopKafkaBrokers takes one argument/ ],
@@ -12,37 +11,27 @@ my @cases = (
     [ 'ShopKafkaBrokers localhost:port',       qr/ShopKafkaBrokers: 'localhost:port' is not host:port/ ],
     [ 'ShopKafkaProperty acks maybe',          qr/ShopKafkaProperty acks: / ],
     [ 'ShopKafkaProperty no.such.property 1',  qr/ShopKafkaProperty no\.such\.property: / ],
-    [ 'ShopKafkaProperty bootstrap.servers x:1', qr/use ShopKafkaBrokers|ShopKafkaBrokers/ ],
+    [ 'ShopKafkaProperty bootstrap.servers x:1',
+      qr/ShopKafkaProperty: set the brokers with ShopKafkaBrokers/ ],
+    [ 'ShopKafkaOutbox "host=127.0.0.1 nosuch=1"', qr/ShopKafkaOutbox: invalid connection option "nosuch"/ ],
+    [ q{ShopKafkaOutbox "host='127.0.0.1"},   qr/ShopKafkaOutbox: unterminated quoted string/ ],
+    [ 'ShopKafkaOutboxPoll soon',              qr/ShopKafkaOutboxPoll: 'soon' is not a time/ ],
+    [ 'ShopKafkaOutboxPoll 50ms',              qr/ShopKafkaOutboxPoll: must be between 100ms and 1 hour/ ],
+    [ 'ShopKafkaOutboxPoll 2h',                qr/ShopKafkaOutboxPoll: must be between 100ms and 1 hour/ ],
+    [ 'ShopKafkaWorker On',                    qr/ShopKafkaWorker On needs ShopKafkaBrokers/ ],
 );
 
 plan tests => 2 * @cases + 2;
 
-# configtest(DIRECTIVE) -> (exit status, output)
-sub configtest {
-    my ($directive) = @_;
-    my ($fh, $file) = tempfile(SUFFIX => '.conf', UNLINK => 1);
-    my $so = top_dir() . '/build/mod_shop_kafka.so';
-    print $fh <<"CONF";
-ServerRoot /etc/apache2
-ServerName localhost
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule shop_kafka_module $so
-ErrorLog /dev/null
-Listen 127.0.0.1:1
-$directive
-CONF
-    close $fh;
-    my $out = `${\ShopTest::apache2_bin()} -t -f $file 2>&1`;
-    return ($? >> 8, $out);
-}
-
 for my $case (@cases) {
     my ($directive, $message) = @$case;
-    my ($status, $out) = configtest($directive);
+    my ($status, $out) = ShopHttpd::configtest($directive);
     isnt($status, 0, "configtest fails for: $directive");
     like($out, $message, "and names the directive: $directive");
 }
 
-my ($status, $out) = configtest('ShopKafkaBrokers 127.0.0.1:9092,kafka-2:9093');
-is($status, 0, 'a valid broker list passes configtest');
+my ($status, $out) = ShopHttpd::configtest('ShopKafkaBrokers 127.0.0.1:9092,kafka-2:9093',
+                                           'ShopKafkaWorker On', 'ShopKafkaOutboxPoll 500ms',
+                                           'ShopKafkaOutbox "host=127.0.0.1 dbname=shop"');
+is($status, 0, 'a valid configuration passes configtest') or diag $out;
 like($out, qr/Syntax OK/, 'Syntax OK');
