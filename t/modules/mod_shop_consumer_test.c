@@ -3,12 +3,15 @@
  * mod_shop_kafka's worker, so the Apache::Test suite can exercise the consumer
  * framework against real Kafka and PostgreSQL. Never shipped (build/test/).
  *
- *   ShopTestConsumer <topic> <libpq conninfo>
+ *   ShopTestConsumer <topic> <libpq conninfo> [<group>]
  *
  * Each message must be a JSON object with a string "id": its effect is a row in
  * consumer_test_applied (id, key, partition, offset, applied = times applied).
  * Unparseable or id-less messages are rejected (to <topic>.dlq); a database
- * that cannot be reached makes the message retry.
+ * that cannot be reached makes the message retry. Two test hooks:
+ *   "hold": true    retry until a row with the id is in consumer_test_released
+ *   "sleepUntil": T sleep until T (seconds since the epoch) before applying: a
+ *                   handler that hangs, but not in a later run that reads it again
  */
 #include "httpd.h"
 #include "http_config.h"
@@ -24,6 +27,7 @@ module AP_MODULE_DECLARE_DATA shop_consumer_test_module;
 typedef struct {
     const char *topic;
     const char *conninfo;
+    const char *group;
     PGconn *conn;                           /* the consumer thread's own, in the worker */
 } consumer_test_t;
 
@@ -35,7 +39,20 @@ static const char apply_sql[] =
 static const char create_sql[] =
     "create table if not exists consumer_test_applied (id text primary key, key text,"
     " partition int, \"offset\" bigint, traceparent text, applied int not null,"
-    " at timestamptz not null default now())";
+    " at timestamptz not null default now());"
+    "create table if not exists consumer_test_released (id text primary key)";
+
+static const char released_sql[] = "select 1 from consumer_test_released where id = $1";
+
+/* "hold": the id is released (1), not yet (0), or the database failed (-1) */
+static int released(consumer_test_t *t, const char *id)
+{
+    PGresult *res = PQexecParams(t->conn, released_sql, 1, NULL, &id, NULL, NULL, 0);
+    int rv = PQresultStatus(res) != PGRES_TUPLES_OK ? -1 : PQntuples(res) > 0;
+
+    PQclear(res);
+    return rv;
+}
 
 static int connected(consumer_test_t *t, apr_pool_t *p, const char **error)
 {
@@ -60,9 +77,14 @@ static shop_consume_t apply(const shop_message_t *m, void *baton, apr_pool_t *p,
     consumer_test_t *t = baton;
     cJSON *json = cJSON_ParseWithLength(m->value, m->len);
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(json, "id");
+    int hold = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "hold"));
+    const cJSON *until = cJSON_GetObjectItemCaseSensitive(json, "sleepUntil");
     const char *params[5];
     PGresult *res;
     int ok;
+
+    while (cJSON_IsNumber(until) && apr_time_now() < apr_time_from_sec((apr_time_t)until->valuedouble))
+        apr_sleep(apr_time_from_msec(100));
 
     if (!cJSON_IsString(id)) {
         cJSON_Delete(json);
@@ -73,6 +95,10 @@ static shop_consume_t apply(const shop_message_t *m, void *baton, apr_pool_t *p,
     cJSON_Delete(json);
     if (!connected(t, p, error))
         return SHOP_CONSUME_RETRY;
+    if (hold && (ok = released(t, params[0])) != 1) {
+        *error = ok ? "database: reading consumer_test_released failed" : "held by the test";
+        return SHOP_CONSUME_RETRY;
+    }
     params[1] = m->key;
     params[2] = apr_itoa(p, m->partition);
     params[3] = apr_off_t_toa(p, m->offset);
@@ -86,13 +112,14 @@ static shop_consume_t apply(const shop_message_t *m, void *baton, apr_pool_t *p,
 }
 
 static const char *set_consumer(cmd_parms *cmd, void *dummy, const char *topic,
-                                const char *conninfo)
+                                const char *conninfo, const char *group)
 {
     consumer_test_t *t = ap_get_module_config(cmd->server->module_config,
                                               &shop_consumer_test_module);
 
     t->topic = topic;
     t->conninfo = conninfo;
+    t->group = group ? group : "shop-consumer-test";
     return NULL;
 }
 
@@ -107,13 +134,14 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     consumer_test_t *t = ap_get_module_config(s->module_config, &shop_consumer_test_module);
 
     if (reg && t->topic)
-        reg(pconf, "consumer-test", "shop-consumer-test", t->topic, apply, t);
+        reg(pconf, "consumer-test", t->group, t->topic, apply, t);
     return OK;
 }
 
 static const command_rec cmds[] = {
-    AP_INIT_TAKE2("ShopTestConsumer", set_consumer, NULL, RSRC_CONF,
-                  "topic and libpq conninfo of the test consumer"),
+    AP_INIT_TAKE23("ShopTestConsumer", set_consumer, NULL, RSRC_CONF,
+                   "topic, libpq conninfo and group (default shop-consumer-test) of the "
+                   "test consumer"),
     { NULL }
 };
 
