@@ -18,6 +18,7 @@
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
 #include "apr_thread_proc.h"
+#include "shop_log.h"
 #include <librdkafka/rdkafka.h>
 #include <cJSON.h>
 
@@ -128,11 +129,12 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     rd_kafka_resp_err_t rv;
 
     apr_array_clear(c->paused);             /* a new assignment starts from committed offsets */
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, c->s, "shop_kafka: consumer %s: %d partition(s) %s",
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, c->s,
+                 SHOPLOGNO(01001) "consumer %s: %d partition(s) %s",
                  c->name, parts->cnt, assigning ? "assigned" : "revoked");
     rv = rd_kafka_assign(rk, assigning ? parts : NULL);
     if (rv != RD_KAFKA_RESP_ERR_NO_ERROR)
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s, "shop_kafka: consumer %s: %s %d "
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s, SHOPLOGNO(01002) "consumer %s: %s %d "
                      "partition(s) failed: %s", c->name, assigning ? "taking" : "giving up",
                      parts->cnt, rd_kafka_err2str(rv));
 }
@@ -158,10 +160,10 @@ static void retry_later(shop_consumer_t *c, const rd_kafka_message_t *msg, int a
     seconds = seconds > BACKOFF_MAX_SECONDS ? BACKOFF_MAX_SECONDS : seconds;
     list = one_partition(rd_kafka_topic_name(msg->rkt), msg->partition, msg->offset);
     if ((err = rd_kafka_pause_partitions(c->rk, list)) != RD_KAFKA_RESP_ERR_NO_ERROR)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: pause: %s",
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, SHOPLOGNO(01003) "consumer %s: pause: %s",
                      c->name, rd_kafka_err2str(err));
     if ((error = rd_kafka_seek_partitions(c->rk, list, 5000))) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: seek: %s",
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, SHOPLOGNO(01004) "consumer %s: seek: %s",
                      c->name, rd_kafka_error_string(error));
         rd_kafka_error_destroy(error);
     }
@@ -186,7 +188,7 @@ static void resume_due(shop_consumer_t *c)
             continue;
         list = one_partition(pause->topic, pause->partition, RD_KAFKA_OFFSET_INVALID);
         if ((err = rd_kafka_resume_partitions(c->rk, list)) != RD_KAFKA_RESP_ERR_NO_ERROR)
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: resume "
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, SHOPLOGNO(01005) "consumer %s: resume "
                          "%s/%d: %s", c->name, pause->topic, pause->partition, rd_kafka_err2str(err));
         rd_kafka_topic_partition_list_destroy(list);
         *pause = APR_ARRAY_IDX(c->paused, c->paused->nelts - 1, paused_t);
@@ -240,7 +242,8 @@ static int to_dead_letters(shop_consumer_t *c, const shop_message_t *m, const ch
     if (d)
         shop_delivery_release(d);
     if (!done || error)
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s, "shop_kafka: consumer %s: cannot write to "
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s,
+                     SHOPLOGNO(01006) "consumer %s: cannot write to "
                      "%s: %s", c->name, dlq, error ? error : "stopped");
     return done && !error;
 }
@@ -250,7 +253,7 @@ static void commit(shop_consumer_t *c, const rd_kafka_message_t *msg)
     rd_kafka_resp_err_t err = rd_kafka_commit_message(c->rk, msg, 0);
 
     if (err)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: commit of "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, SHOPLOGNO(01007) "consumer %s: commit of "
                      "%s/%d@%" APR_INT64_T_FMT ": %s (it may be handled again)", c->name,
                      rd_kafka_topic_name(msg->rkt), msg->partition, (apr_int64_t)msg->offset,
                      rd_kafka_err2str(err));
@@ -265,7 +268,8 @@ static void handle(shop_consumer_t *c, const rd_kafka_message_t *msg, apr_pool_t
 
     to_message(msg, p, &m);
     where = apr_psprintf(p, "%s/%d", m.topic, m.partition);
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, c->s, "shop_kafka: consumer %s: %s@%" APR_INT64_T_FMT
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, c->s,
+                 SHOPLOGNO(01008) "consumer %s: %s@%" APR_INT64_T_FMT
                  " key=%s traceparent=%s", c->name, where, m.offset, m.key,
                  m.traceparent ? m.traceparent : "-");
     result = c->fn(&m, c->baton, p, &error);
@@ -274,7 +278,8 @@ static void handle(shop_consumer_t *c, const rd_kafka_message_t *msg, apr_pool_t
         apr_hash_set(c->attempts, apr_pstrdup(c->pool, where), APR_HASH_KEY_STRING, attempts);
     }
     if (result == SHOP_CONSUME_REJECT) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s, "shop_kafka: consumer %s: %s@%" APR_INT64_T_FMT
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s,
+                     SHOPLOGNO(01009) "consumer %s: %s@%" APR_INT64_T_FMT
                      " rejected: %s; to the dead letter topic", c->name, where, m.offset,
                      error ? error : "no reason");
         if (!to_dead_letters(c, &m, error ? error : "rejected", p))
@@ -282,7 +287,7 @@ static void handle(shop_consumer_t *c, const rd_kafka_message_t *msg, apr_pool_t
     }
     if (result == SHOP_CONSUME_RETRY) {
         ++*attempts;
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: %s@%"
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, SHOPLOGNO(01010) "consumer %s: %s@%"
                      APR_INT64_T_FMT " failed (attempt %d): %s; retrying later", c->name, where,
                      m.offset, *attempts, error ? error : "no reason");
         retry_later(c, msg, *attempts);
@@ -332,7 +337,8 @@ static rd_kafka_t *make_consumer(shop_consumer_t *c, const shop_kafka_conf_t *co
     rd_kafka_conf_set_stats_cb(kc, on_stats);
     if (!ok || !(rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, err, sizeof(err)))) {
         rd_kafka_conf_destroy(kc);
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, c->s, "shop_kafka: consumer %s: %s", c->name, err);
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, c->s,
+                     SHOPLOGNO(01011) "consumer %s: %s", c->name, err);
         return NULL;
     }
     rd_kafka_poll_set_consumer(rk);
@@ -350,7 +356,8 @@ static int subscribe(shop_consumer_t *c)
     err = rd_kafka_subscribe(c->rk, topics);
     rd_kafka_topic_partition_list_destroy(topics);
     if (err)
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, c->s, "shop_kafka: consumer %s: subscribe to %s: "
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, c->s,
+                     SHOPLOGNO(01012) "consumer %s: subscribe to %s: "
                      "%s", c->name, c->topics, rd_kafka_err2str(err));
     return !err;
 }
@@ -370,7 +377,7 @@ static void *APR_THREAD_FUNC consume(apr_thread_t *thread, void *data)
         if (!msg->err)
             handle(c, msg, iter);
         else if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, "shop_kafka: consumer %s: %s",
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, SHOPLOGNO(01013) "consumer %s: %s",
                          c->name, rd_kafka_message_errstr(msg));
         rd_kafka_message_destroy(msg);
         apr_pool_clear(iter);
@@ -395,7 +402,7 @@ int shop_consumers_start(apr_pool_t *pool, server_rec *s, const shop_kafka_conf_
         c->stop = stop;
         apr_pool_create(&c->pool, pool);
         if ((rv = apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, c->pool))) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "shop_kafka: consumer %s: no mutex",
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SHOPLOGNO(01014) "consumer %s: no mutex",
                          c->name);
             return 0;
         }
@@ -405,7 +412,7 @@ int shop_consumers_start(apr_pool_t *pool, server_rec *s, const shop_kafka_conf_
         if (!(c->rk = make_consumer(c, conf)) || !subscribe(c)
             || apr_thread_create(&c->thread, NULL, consume, c, c->pool) != APR_SUCCESS)
             return 0;
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, "shop_kafka: consumer %s (group %s) on %s",
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, SHOPLOGNO(01015) "consumer %s (group %s) on %s",
                      c->name, c->group, c->topics);
     }
     return 1;

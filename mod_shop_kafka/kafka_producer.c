@@ -15,6 +15,7 @@
 #include "apr_thread_proc.h"
 #include "apr_thread_mutex.h"
 #include "apr_thread_cond.h"
+#include "shop_log.h"
 #include <librdkafka/rdkafka.h>
 #include <stdlib.h>
 
@@ -49,7 +50,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opa
 
     if (msg->err)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, pr->s,
-                     "shop_kafka: delivery to topic %s failed: %s",
+                     SHOPLOGNO(01016) "delivery to topic %s failed: %s",
                      rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err));
     if (!d)
         return;
@@ -68,7 +69,7 @@ static void on_log(const rd_kafka_t *rk, int level, const char *facility, const 
     shop_producer_t *pr = rd_kafka_opaque(rk);
 
     ap_log_error(APLOG_MARK, level > APLOG_DEBUG ? APLOG_DEBUG : level, 0, pr->s,
-                 "shop_kafka: librdkafka %s: %s", facility, buf);
+                 SHOPLOGNO(01017) "librdkafka %s: %s", facility, buf);
 }
 
 static void *APR_THREAD_FUNC poll_deliveries(apr_thread_t *thread, void *data)
@@ -92,7 +93,7 @@ static apr_status_t producer_stop(void *data)
     unsent = rd_kafka_outq_len(pr->rk);
     if (unsent > 0)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, pr->s,
-                     "shop_kafka: %d message(s) not delivered at shutdown", unsent);
+                     SHOPLOGNO(01018) "%d message(s) not delivered at shutdown", unsent);
     rd_kafka_destroy(pr->rk);
     producer = NULL;
     return APR_SUCCESS;
@@ -158,7 +159,7 @@ apr_status_t shop_producer_start(apr_pool_t *pool, server_rec *s, const char *br
     apr_status_t rv;
 
     if (!conf) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "shop_kafka: producer config: %s", error);
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SHOPLOGNO(01019) "producer config: %s", error);
         return APR_EINVAL;
     }
     pr->s = s;
@@ -168,14 +169,15 @@ apr_status_t shop_producer_start(apr_pool_t *pool, server_rec *s, const char *br
     pr->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
     if (!pr->rk) {
         rd_kafka_conf_destroy(conf);
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "shop_kafka: cannot create producer: %s", err);
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     SHOPLOGNO(01020) "cannot create producer: %s", err);
         return APR_EGENERAL;
     }
     if ((rv = apr_thread_mutex_create(&pr->lock, APR_THREAD_MUTEX_DEFAULT, pool)) != APR_SUCCESS
         || (rv = apr_thread_cond_create(&pr->delivered, pool)) != APR_SUCCESS
         || (rv = apr_thread_create(&pr->poller, NULL, poll_deliveries, pr, pool)) != APR_SUCCESS) {
         rd_kafka_destroy(pr->rk);
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "shop_kafka: cannot start the producer");
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SHOPLOGNO(01021) "cannot start the producer");
         return rv;
     }
     /* a pre-cleanup: the poller thread must be joined before its pool (a subpool) goes */

@@ -15,6 +15,7 @@
 #include "http_log.h"
 #include "apr_atomic.h"
 #include "apr_strings.h"
+#include "shop_log.h"
 #include <libpq-fe.h>
 #include <poll.h>
 
@@ -90,7 +91,7 @@ static int connect_db(relay_t *rl, const char *conninfo)
     apr_atomic_set32(&relay_state, 1);
     rl->conn = PQconnectdb(conninfo);
     if (PQstatus(rl->conn) != CONNECTION_OK) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, "shop_kafka: relay: cannot connect "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, SHOPLOGNO(01022) "relay: cannot connect "
                      "to the outbox database: %s", PQerrorMessage(rl->conn));
         return 0;
     }
@@ -100,19 +101,19 @@ static int connect_db(relay_t *rl, const char *conninfo)
     if (!leader) {
         apr_atomic_set32(&relay_state, 2);
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, rl->s,
-                     "shop_kafka: relay: another relay holds the outbox; standing by");
+                     SHOPLOGNO(01023) "relay: another relay holds the outbox; standing by");
         return 0;
     }
     res = PQexec(rl->conn, "listen shop_outbox");
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, "shop_kafka: relay: LISTEN "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, SHOPLOGNO(01024) "relay: LISTEN "
                      "shop_outbox failed: %s", PQerrorMessage(rl->conn));
         PQclear(res);
         return 0;
     }
     PQclear(res);
     apr_atomic_set32(&relay_state, 3);
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, rl->s, "shop_kafka: relay: relaying the outbox");
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, rl->s, SHOPLOGNO(01025) "relay: relaying the outbox");
     return 1;
 }
 
@@ -140,7 +141,7 @@ static int await_batch(relay_t *rl, apr_pool_t *p, PGresult *rows, shop_delivery
         if (error)
             apr_atomic_inc32(&relay_failures);
         if (error && !failed++)
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, "shop_kafka: relay: outbox row %s "
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, SHOPLOGNO(01026) "relay: outbox row %s "
                          "to %s not published: %s", PQgetvalue(rows, i, 0), PQgetvalue(rows, i, 1), error);
         else if (!error)
             APR_ARRAY_PUSH(published, const char *) = PQgetvalue(rows, i, 0);
@@ -160,7 +161,7 @@ static int relay_batch(relay_t *rl, apr_pool_t *p)
     int n, i, failed;
 
     if (PQresultStatus(rows) != PGRES_TUPLES_OK) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, "shop_kafka: relay: reading the "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, rl->s, SHOPLOGNO(01027) "relay: reading the "
                      "outbox: %s", PQerrorMessage(rl->conn));
         PQclear(rows);
         return -1;
@@ -175,14 +176,14 @@ static int relay_batch(relay_t *rl, apr_pool_t *p)
             break;
     }
     if (i < n)
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, "shop_kafka: relay: %s", error);
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, SHOPLOGNO(01028) "relay: %s", error);
     failed = await_batch(rl, p, rows, sent, i, published) || i < n;
     apr_atomic_add32(&relay_published, published->nelts);
     if (published->nelts) {
         ids = apr_pstrcat(p, "{", apr_array_pstrcat(p, published, ','), "}", NULL);
         res = PQexecParams(rl->conn, mark_sql, 1, NULL, &ids, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, "shop_kafka: relay: marking %d rows "
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, rl->s, SHOPLOGNO(01029) "relay: marking %d rows "
                          "published: %s (they will be published again)", published->nelts,
                          PQerrorMessage(rl->conn));
         PQclear(res);

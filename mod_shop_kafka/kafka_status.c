@@ -15,6 +15,7 @@
 #include "apr_strings.h"
 
 #include "shop_http.h"
+#include "shop_log.h"
 
 APLOG_USE_MODULE(shop_kafka);
 
@@ -37,7 +38,7 @@ apr_status_t shop_status_create(apr_pool_t *pconf, server_rec *s)
     apr_status_t rv = apr_shm_create(&shm, sizeof(status_t), NULL, pconf);
 
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "shop_kafka: no shared memory for the "
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SHOPLOGNO(01030) "no shared memory for the "
                      "worker's status");
         status = NULL;
         return rv;

@@ -22,6 +22,7 @@
 #include "apr_signal.h"
 #include "apr_strings.h"
 #include "apr_thread_proc.h"
+#include "shop_log.h"
 #include <signal.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -98,7 +99,7 @@ static void report(worker_t *w, apr_pool_t *p, apr_time_t started, int to_log)
     cJSON_AddItemToObject(doc, "consumers", consumers);
     shop_status_publish(p, doc);
     if (to_log && (text = cJSON_PrintUnformatted(doc))) {
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, "shop_kafka: worker status: %s", text);
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, SHOPLOGNO(01031) "worker status: %s", text);
         cJSON_free(text);
     }
     cJSON_Delete(doc);
@@ -130,12 +131,14 @@ static int worker_main(worker_t *w, apr_interval_time_t delay)
         return WORKER_SETUP_ERROR;
     if (conf->outbox
         && (rv = apr_thread_create(&relay, NULL, shop_relay_run, &relay_conf, pool)) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, w->s, "shop_kafka: cannot start the outbox relay");
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, w->s,
+                     SHOPLOGNO(01032) "cannot start the outbox relay");
         return WORKER_SETUP_ERROR;
     }
     if (!shop_consumers_start(pool, w->s, conf, &stop))
         return WORKER_SETUP_ERROR;
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, "shop_kafka: worker %d running%s, %d consumer(s)",
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
+                 SHOPLOGNO(01033) "worker %d running%s, %d consumer(s)",
                  (int)getpid(), conf->outbox ? " the outbox relay" : "", shop_consumer_count());
     while (!stop.requested && getppid() == parent) {
         apr_time_t now = apr_time_now();
@@ -151,7 +154,8 @@ static int worker_main(worker_t *w, apr_interval_time_t delay)
         apr_thread_join(&rv, relay);
     shop_consumers_join();
     apr_pool_destroy(pool);                     /* flushes the producer */
-    ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, "shop_kafka: worker %d stopped", (int)getpid());
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
+                 SHOPLOGNO(01034) "worker %d stopped", (int)getpid());
     return 0;
 }
 
@@ -170,14 +174,14 @@ static void worker_maint(int reason, void *data, apr_wait_t status)
             && mpm_state == AP_MPMQ_STOPPING)
             break;
         if (reason == APR_OC_REASON_DEATH && status == WORKER_SETUP_ERROR) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, w->s, "shop_kafka: the worker could not "
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, w->s, SHOPLOGNO(01035) "the worker could not "
                          "set itself up (see above); not restarting it");
             break;
         }
         w->young_deaths = apr_time_now() - w->started < WORKER_YOUNG ? w->young_deaths + 1 : 0;
         backoff = w->young_deaths ? 1 << (w->young_deaths < 6 ? w->young_deaths : 6) : 0;
         backoff = backoff > WORKER_BACKOFF_MAX ? WORKER_BACKOFF_MAX : backoff;
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, w->s, "shop_kafka: worker %d died (status %d); "
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, w->s, SHOPLOGNO(01036) "worker %d died (status %d); "
                      "starting a new one in %d s", (int)w->proc.pid, (int)status, backoff);
         shop_status_restarted();
         worker_fork(w, apr_time_from_sec(backoff));
@@ -195,7 +199,7 @@ static apr_status_t worker_fork(worker_t *w, apr_interval_time_t delay)
     if (rv == APR_INCHILD)
         _exit(worker_main(w, delay));           /* never run the parent's cleanups */
     if (rv != APR_INPARENT) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, w->s, "shop_kafka: cannot fork the worker");
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, w->s, SHOPLOGNO(01037) "cannot fork the worker");
         return rv;
     }
     w->started = apr_time_now();

@@ -20,6 +20,7 @@
 #include "kafka.h"
 #include "kafka_producer.h"
 #include "shop_parse.h"
+#include "shop_log.h"
 
 #define OUTBOX_POLL_MIN apr_time_from_msec(100)
 #define OUTBOX_POLL_MAX apr_time_from_sec(3600)
@@ -115,7 +116,7 @@ static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, 
 
     if (conf->worker && !conf->brokers) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                     "shop_kafka: ShopKafkaWorker On needs ShopKafkaBrokers");
+                     SHOPLOGNO(01038) "ShopKafkaWorker On needs ShopKafkaBrokers");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
@@ -132,7 +133,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     if (!conf->outbox_poll)
         conf->outbox_poll = SHOP_OUTBOX_POLL_DEFAULT;
     if (shop_status_create(pconf, s) != APR_SUCCESS)    /* logged; /health/worker says 503 */
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "shop_kafka: the worker runs without "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SHOPLOGNO(01039) "the worker runs without "
                      "its status page");
     return shop_worker_start(pconf, s, conf);
 }
@@ -151,7 +152,7 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
 
     if (!conf->brokers) {
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                     "shop_kafka: ShopKafkaBrokers is not set; publishing is off");
+                     SHOPLOGNO(01040) "ShopKafkaBrokers is not set; publishing is off");
         return;
     }
     shop_producer_start(pchild, s, conf->brokers, conf->props, 0);

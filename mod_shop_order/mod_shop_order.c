@@ -14,6 +14,7 @@
 #include "shop_route.h"
 #include "order_mongo.h"
 #include "shop_http.h"
+#include "shop_log.h"
 
 module AP_MODULE_DECLARE_DATA shop_order_module;
 
@@ -66,7 +67,7 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
     order_conf_t *conf = ap_get_module_config(s->module_config, &shop_order_module);
 
     if (conf->mongo_uri && order_mongo_start(pchild, s, conf->mongo_uri) != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "shop_order: this child has no MongoDB "
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SHOPLOGNO(04001) "this child has no MongoDB "
                      "client pool (see above); its /health reports mongodb down");
 }
 

@@ -10,6 +10,7 @@
 
 #include "http_log.h"
 #include "apr_strings.h"
+#include "shop_log.h"
 #include <mongoc/mongoc.h>
 
 APLOG_USE_MODULE(shop_order);
@@ -42,7 +43,7 @@ static void on_log(mongoc_log_level_t level, const char *domain, const char *mes
 {
     int aplevel = level <= MONGOC_LOG_LEVEL_ERROR ? APLOG_ERR : APLOG_DEBUG;
 
-    ap_log_error(APLOG_MARK, aplevel, 0, data, "shop_order: mongoc %s: %s", domain, message);
+    ap_log_error(APLOG_MARK, aplevel, 0, data, SHOPLOGNO(04002) "mongoc %s: %s", domain, message);
 }
 
 static apr_status_t clients_stop(void *data)
@@ -75,7 +76,7 @@ apr_status_t order_mongo_start(apr_pool_t *pool, server_rec *s, const char *uri)
     mongoc_log_set_handler(on_log, s);
     parsed = mongoc_uri_new_with_error(uri, &error);
     if (!parsed) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "shop_order: ShopOrderMongoURI: %s",
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SHOPLOGNO(04003) "ShopOrderMongoURI: %s",
                      error.message);
         mongoc_cleanup();
         return APR_EINVAL;
@@ -84,7 +85,7 @@ apr_status_t order_mongo_start(apr_pool_t *pool, server_rec *s, const char *uri)
         clients = mongoc_client_pool_new(parsed);
     mongoc_uri_destroy(parsed);
     if (!clients || !mongoc_client_pool_set_error_api(clients, MONGOC_ERROR_API_VERSION_2)) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "shop_order: cannot create the MongoDB "
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SHOPLOGNO(04004) "cannot create the MongoDB "
                      "client pool for ShopOrderMongoURI");
         if (clients)
             mongoc_client_pool_destroy(clients);
