@@ -14,10 +14,11 @@ use File::Temp qw(tempdir);
 use IO::Socket::INET ();
 use JSON::PP ();
 use Time::HiRes ();
+use ShopTest ();
 
 my $json = JSON::PP->new->utf8->canonical;
 
-sub top_dir { Apache::Test::vars('serverroot') . '/..' }
+sub top_dir { ShopTest::top_dir() }
 
 # new(conf => TEXT, modules => [SO...], threads => N): nothing runs yet
 sub new {
@@ -55,7 +56,7 @@ CONF
 
 sub httpd {
     my ($self, @args) = @_;
-    my $out = `/usr/sbin/apache2 -f $self->{dir}/httpd.conf -k @args 2>&1`;
+    my $out = `${\ShopTest::apache2_bin()} -f $self->{dir}/httpd.conf -k @args 2>&1`;
     $self->{why} = $out;
     return $? == 0;
 }
@@ -134,7 +135,8 @@ sub wait_for {
     }
 }
 
-# configtest(LINE...) -> (exit status, output) of `apache2 -t` on a configuration
+# configtest(LINE...) -> (exit status, output) of `apache2 -t` (the run's apache2,
+# ShopTest::apache2_bin) on a configuration
 # that loads the mod_shop modules (kafka, auth, product, order) and adds LINEs
 sub configtest {
     my (@lines) = @_;
@@ -150,7 +152,7 @@ sub configtest {
         (map { "LoadModule shop_${_}_module $top/build/mod_shop_$_.so" } qw(kafka auth product order)),
         'ErrorLog /dev/null', 'Listen 127.0.0.1:1', @lines, '';
     close $fh;
-    my $out = `/usr/sbin/apache2 -t -f $dir/httpd.conf 2>&1`;
+    my $out = `${\ShopTest::apache2_bin()} -t -f $dir/httpd.conf 2>&1`;
     return ($? >> 8, $out);
 }
 
