@@ -11,10 +11,10 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "apr_atomic.h"
-#include "apr_shm.h"
 #include "apr_strings.h"
 
 #include "shop_http.h"
+#include "shop_shm.h"
 #include "shop_log.h"
 
 APLOG_USE_MODULE(shop_kafka);
@@ -34,18 +34,12 @@ static status_t *status;                    /* shared memory, from post_config *
 
 apr_status_t shop_status_create(apr_pool_t *pconf, server_rec *s)
 {
-    apr_shm_t *shm;
-    apr_status_t rv = apr_shm_create(&shm, sizeof(status_t), NULL, pconf);
+    apr_status_t rv;
 
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SHOPLOGNO(01030) "no shared memory for the "
-                     "worker's status");
-        status = NULL;
-        return rv;
-    }
-    status = apr_shm_baseaddr_get(shm);
-    memset(status, 0, sizeof(*status));
-    return APR_SUCCESS;
+    if (!(status = shop_shm_zeroed(pconf, sizeof(status_t), &rv)))
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     SHOPLOGNO(01030) "no shared memory for the worker's status");
+    return rv;
 }
 
 void shop_status_restarted(void)
