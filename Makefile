@@ -103,6 +103,7 @@ stop:
 
 test: deps build $(TEST_MODULES) unit
 	bash scripts/check-parse
+	python3 scripts/check-logno
 	SANITIZE=$(SANITIZE) bash scripts/test
 
 clean:

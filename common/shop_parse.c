@@ -95,7 +95,8 @@ const char *shop_parse_conninfo(apr_pool_t *p, const char *conninfo)
         PQconninfoFree(options);
         return NULL;
     }
-    why = apr_pstrdup(p, error ? error : "cannot parse the connection string");
+    why = error ? error : "cannot parse the connection string";
+    why = apr_pstrndup(p, why, strcspn(why, "\n"));       /* libpq ends it with a newline */
     PQfreemem(error);
     return why;
 }

@@ -11,11 +11,11 @@ case "$SHOP_STACK" in
   test) port_base=${SHOP_PORT_BASE:-20000} ;;
   *)    echo "SHOP_STACK must be run or test" >&2; exit 2 ;;
 esac
-# the highest port of a stack is FerretDB's debug port, 28017 + base (scripts/stack):
+# the highest port of a stack is FerretDB's debug port, 28517 + base (scripts/stack):
 # it must stay a TCP port
-if ! [[ "$port_base" =~ ^[0-9]+$ ]] || [ "$port_base" -gt $((65535 - 28017)) ]; then
-  echo "SHOP_PORT_BASE must be a number from 0 to $((65535 - 28017)), so that the highest" \
-       "port of the stack (FerretDB's debug port, 28017 + SHOP_PORT_BASE) stays below 65536;" \
+if ! [[ "$port_base" =~ ^[0-9]+$ ]] || [ "$port_base" -gt $((65535 - 28517)) ]; then
+  echo "SHOP_PORT_BASE must be a number from 0 to $((65535 - 28517)), so that the highest" \
+       "port of the stack (FerretDB's debug port, 28517 + SHOP_PORT_BASE) stays below 65536;" \
        "it is '$port_base'" >&2
   exit 2
 fi
