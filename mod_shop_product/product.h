@@ -19,6 +19,7 @@ typedef struct {
     apr_off_t max_body;
     int max_age;                        /* Cache-Control max-age of reads */
     int cache;                          /* in-process cache of reads */
+    apr_off_t cache_size;               /* bytes per child */
     const char *watch_db;               /* libpq conninfo to LISTEN on for changes */
     const char *upload_dir;
     const char *upload_url;             /* URL prefix the upload dir is served at */
@@ -29,6 +30,7 @@ typedef struct {
 
 #define PRODUCT_DEFAULT_MAX_BODY    (64 * 1024)
 #define PRODUCT_DEFAULT_MAX_AGE     0
+#define PRODUCT_DEFAULT_CACHE_SIZE  (16 * 1024 * 1024)
 #define PRODUCT_DEFAULT_UPLOAD_MAX  (5 * 1024 * 1024)
 #define PRODUCT_DEFAULT_UPLOAD_URL  "/uploads/"
 #define PRODUCT_DEFAULT_CLOUDINARY  "https://api.cloudinary.com"
@@ -60,7 +62,7 @@ typedef struct {
 cJSON *product_fields_read(apr_pool_t *p, const cJSON *body, const cJSON *base,
                            product_fields_t *f);
 
-/* product_cache.c: per-child answers, valid while the catalog version holds */
+/* product_cache.c: the catalog version every child shares, followed through NOTIFY */
 apr_status_t product_cache_post_config(apr_pool_t *pconf, server_rec *s);
 void product_cache_child_init(apr_pool_t *pchild, server_rec *s);
 /* The current catalog version, or 0 when it is not known reliably (no cache then). */
@@ -69,11 +71,24 @@ apr_uint64_t product_cache_version(void);
 apr_time_t product_cache_changed(void);
 /* Records a version a write of this process made (before its NOTIFY arrives). */
 void product_cache_saw(apr_uint64_t version, apr_time_t changed);
-/* The cached answer for key at version, or NULL. */
-const char *product_cache_get(request_rec *r, const char *key, apr_uint64_t version,
-                              const char **etag);
-void product_cache_put(request_rec *r, const char *key, apr_uint64_t version,
-                       const char *body, const char *etag);
+
+/* product_lru.c: per-child answers of one catalog version, bounded in bytes */
+typedef struct {
+    const char *body;
+    apr_size_t len;
+    const char *etag;                   /* strong, quoted */
+} product_answer_t;
+
+void product_lru_child_init(apr_pool_t *pchild, server_rec *s, apr_size_t max);
+/*
+ * Fills answers[i] with the answer cached under keys[i] at version (body NULL
+ * when there is none); the answers found stay valid until r->pool goes. Returns
+ * how many were found.
+ */
+int product_lru_get(request_rec *r, apr_uint64_t version, int n, const char *const *keys,
+                    product_answer_t *answers);
+/* Keeps a copy of answer under key, if version is still the newest seen. */
+void product_lru_put(apr_uint64_t version, const char *key, const product_answer_t *answer);
 
 /* product_routes.c */
 int product_list(request_rec *r, const char *id);

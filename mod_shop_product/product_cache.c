@@ -6,26 +6,23 @@
  * change, which also NOTIFYs shop_catalog) is kept in shared memory, so all
  * children see a new version at once: a write stores the version it made right
  * after its commit, and a watcher thread in every child LISTENs for the writes
- * of other servers. Answers are cached under the version they were read at and
- * served only while it is current. While a child's watcher is not connected,
- * its version is unknown and nothing is cached or served from the cache.
+ * of other servers. Answers are cached (product_lru.c) under the version they
+ * were read at and served only while it is current. While a child's watcher is
+ * not connected, its version is unknown and nothing is cached or served from
+ * the cache.
  */
 #include "product.h"
 
 #include "http_log.h"
 #include "apr_atomic.h"
-#include "apr_hash.h"
 #include "apr_shm.h"
-#include "apr_strings.h"
 #include "apr_thread_proc.h"
-#include "apr_thread_rwlock.h"
 #include <poll.h>
 #include <stdlib.h>
 #include "shop_log.h"
 
 APLOG_USE_MODULE(shop_product);
 
-#define CACHE_MAX_ENTRIES 4096
 #define WATCH_POLL_MS 1000
 #define WATCH_RETRY apr_time_from_sec(2)
 
@@ -35,18 +32,8 @@ typedef struct {
 } catalog_state_t;
 
 typedef struct {
-    const char *body;
-    apr_size_t len;
-    const char *etag;
-} entry_t;
-
-typedef struct {
     server_rec *s;
     const char *conninfo;
-    apr_thread_rwlock_t *lock;
-    apr_pool_t *pool;                       /* the entries; cleared when the version moves */
-    apr_hash_t *entries;
-    apr_uint64_t version;                   /* of the entries */
     volatile apr_uint32_t watching;
     volatile int stopping;
     apr_thread_t *watcher;
@@ -94,46 +81,6 @@ void product_cache_saw(apr_uint64_t version, apr_time_t changed)
             apr_atomic_set64(&state->changed, (apr_uint64_t)changed);
             break;
         }
-}
-
-const char *product_cache_get(request_rec *r, const char *key, apr_uint64_t version,
-                              const char **etag)
-{
-    const entry_t *e = NULL;
-    const char *body = NULL;
-
-    if (!cache || !version)
-        return NULL;
-    apr_thread_rwlock_rdlock(cache->lock);
-    if (cache->version == version && (e = apr_hash_get(cache->entries, key, APR_HASH_KEY_STRING))) {
-        body = apr_pstrmemdup(r->pool, e->body, e->len);    /* the entry may go once unlocked */
-        *etag = apr_pstrdup(r->pool, e->etag);
-    }
-    apr_thread_rwlock_unlock(cache->lock);
-    return body;
-}
-
-void product_cache_put(request_rec *r, const char *key, apr_uint64_t version,
-                       const char *body, const char *etag)
-{
-    entry_t *e;
-
-    if (!cache || !version)
-        return;
-    apr_thread_rwlock_wrlock(cache->lock);
-    if (version > cache->version || apr_hash_count(cache->entries) >= CACHE_MAX_ENTRIES) {
-        apr_pool_clear(cache->pool);
-        cache->entries = apr_hash_make(cache->pool);
-        cache->version = version > cache->version ? version : cache->version;
-    }
-    if (version == cache->version) {
-        e = apr_palloc(cache->pool, sizeof(*e));
-        e->len = strlen(body);
-        e->body = apr_pstrmemdup(cache->pool, body, e->len);
-        e->etag = apr_pstrdup(cache->pool, etag);
-        apr_hash_set(cache->entries, apr_pstrdup(cache->pool, key), APR_HASH_KEY_STRING, e);
-    }
-    apr_thread_rwlock_unlock(cache->lock);
 }
 
 /* Reads the current version into the shared state; 0 if the query failed. */
@@ -210,10 +157,7 @@ void product_cache_child_init(apr_pool_t *pchild, server_rec *s)
     c = apr_pcalloc(pchild, sizeof(*c));
     c->s = s;
     c->conninfo = conf->watch_db;
-    apr_pool_create(&c->pool, pchild);
-    c->entries = apr_hash_make(c->pool);
-    if (apr_thread_rwlock_create(&c->lock, pchild) != APR_SUCCESS)
-        return;
+    product_lru_child_init(pchild, s, (apr_size_t)conf->cache_size);
     cache = c;
     if (apr_thread_create(&c->watcher, NULL, watcher_run, NULL, pchild) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, SHOPLOGNO(03002) "cannot start the cache watcher");

@@ -22,6 +22,7 @@ void *product_create_server_conf(apr_pool_t *p, server_rec *s)
 
     conf->max_body = conf->upload_max = -1;
     conf->max_age = conf->cache = -1;
+    conf->cache_size = -1;
     return conf;
 }
 
@@ -35,6 +36,7 @@ void *product_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(max_body);
     MERGE_INT(max_age);
     MERGE_INT(cache);
+    MERGE_INT(cache_size);
     MERGE_PTR(watch_db);
     MERGE_PTR(upload_dir);
     MERGE_PTR(upload_url);
@@ -52,6 +54,7 @@ void product_conf_finish(server_rec *s)
         if (conf->max_body == -1)   conf->max_body = PRODUCT_DEFAULT_MAX_BODY;
         if (conf->max_age == -1)    conf->max_age = PRODUCT_DEFAULT_MAX_AGE;
         if (conf->cache == -1)      conf->cache = conf->watch_db != NULL;
+        if (conf->cache_size == -1) conf->cache_size = PRODUCT_DEFAULT_CACHE_SIZE;
         if (!conf->upload_url)      conf->upload_url = PRODUCT_DEFAULT_UPLOAD_URL;
         if (conf->upload_max == -1) conf->upload_max = PRODUCT_DEFAULT_UPLOAD_MAX;
         if (!conf->cloudinary_api)  conf->cloudinary_api = PRODUCT_DEFAULT_CLOUDINARY;
@@ -113,6 +116,15 @@ static const char *set_cache(cmd_parms *cmd, void *dummy, int on)
     return NULL;
 }
 
+static const char *set_cache_size(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    if (err)
+        return err;
+    return parse_size(cmd, arg, 1024 * 1024 * 1024, &cmd_conf(cmd)->cache_size);
+}
+
 static const char *set_watch_db(cmd_parms *cmd, void *dummy, const char *conninfo)
 {
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
@@ -171,6 +183,9 @@ const command_rec product_cmds[] = {
                   "Cache-Control max-age of catalog reads, seconds (default 0: revalidate)"),
     AP_INIT_FLAG("ShopProductCache", set_cache, NULL, RSRC_CONF,
                  "keep catalog answers in memory (default On when ShopProductCacheDB is set)"),
+    AP_INIT_TAKE1("ShopProductCacheSize", set_cache_size, NULL, RSRC_CONF,
+                  "bytes of catalog answers each child keeps, least recently used "
+                  "evicted first (default 16M)"),
     AP_INIT_TAKE1("ShopProductCacheDB", set_watch_db, NULL, RSRC_CONF,
                   "libpq connection string each child LISTENs on for catalog changes"),
     AP_INIT_TAKE1("ShopProductUploadDir", set_upload_dir, NULL, RSRC_CONF,

@@ -1,16 +1,21 @@
 /*
- * product_routes.c: the catalog routes. Reads build their JSON in PostgreSQL,
- * are cached per child (product_cache.c) and carry ETag, Last-Modified and
- * Cache-Control, answering 304 to a matching If-None-Match. Writes run in one
- * transaction with their product.* event in the outbox.
+ * product_routes.c: the catalog routes. Reads are cached per child
+ * (product_lru.c, valid while the catalog version of product_cache.c holds) and
+ * carry ETag, Last-Modified and Cache-Control, answering 304 to a matching
+ * If-None-Match. A product's JSON is built by PostgreSQL once per catalog
+ * version; a list asks PostgreSQL for the ids of its page only and joins the
+ * products' cached JSON. Writes run in one transaction with their product.*
+ * event in the outbox.
  */
 #include "product.h"
 
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
-#include "apr_strings.h"
+#include "util_script.h"
+#include "apr_hash.h"
 #include "apr_lib.h"
+#include "apr_strings.h"
 
 #include "mod_shop.h"
 #include "shop_body.h"
@@ -31,6 +36,7 @@ APLOG_USE_MODULE(shop_product);
 #define CATEGORY_JSON "json_build_object('id', id, 'name', name, 'slug', slug)"
 #define PRODUCT_SOURCE SHOP_EVENT_SOURCE "product"
 #define SEARCH_MAX 100
+#define ID_MAX 2147483647L
 
 static const struct {
     const char *name;
@@ -46,23 +52,22 @@ static const struct {
 /* ---- answers ------------------------------------------------------------- */
 
 /* A strong validator: FNV-1a 64 of the body and its length. */
-static const char *make_etag(apr_pool_t *p, const char *body)
+static const char *make_etag(apr_pool_t *p, const char *body, apr_size_t len)
 {
     apr_uint64_t h = 14695981039346656037ULL;
-    const unsigned char *c;
-    apr_size_t n = 0;
+    apr_size_t i;
 
-    for (c = (const unsigned char *)body; *c; c++, n++)
-        h = (h ^ *c) * 1099511628211ULL;
-    return apr_psprintf(p, "\"%016" APR_UINT64_T_HEX_FMT "-%" APR_SIZE_T_FMT "\"", h, n);
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)body[i]) * 1099511628211ULL;
+    return apr_psprintf(p, "\"%016" APR_UINT64_T_HEX_FMT "-%" APR_SIZE_T_FMT "\"", h, len);
 }
 
-static int reply_cacheable(request_rec *r, const char *body, const char *etag)
+static int reply_cacheable(request_rec *r, const product_answer_t *a)
 {
     apr_time_t changed = product_cache_changed();
     int max_age = product_conf(r->server)->max_age, rv;
 
-    apr_table_setn(r->headers_out, "ETag", etag);
+    apr_table_setn(r->headers_out, "ETag", a->etag);
     apr_table_setn(r->headers_out, "Cache-Control",
                    max_age ? apr_psprintf(r->pool, "public, max-age=%d", max_age)
                            : "public, max-age=0, must-revalidate");
@@ -73,7 +78,15 @@ static int reply_cacheable(request_rec *r, const char *body, const char *etag)
     }
     if ((rv = ap_meets_conditions(r)) != OK)
         return rv;                                  /* 304 (or 412) */
-    return shop_reply_json_text(r, HTTP_OK, body, strlen(body));
+    return shop_reply_json_text(r, HTTP_OK, a->body, a->len);
+}
+
+/* An answer read from PostgreSQL (the request's pool owns it), with its ETag. */
+static void answer_of(request_rec *r, const PGresult *res, int row, int col, product_answer_t *a)
+{
+    a->body = PQgetvalue(res, row, col);
+    a->len = PQgetlength(res, row, col);
+    a->etag = make_etag(r->pool, a->body, a->len);
 }
 
 /*
@@ -84,27 +97,33 @@ static int serve_read(request_rec *r, const char *key, const char *sql, int n,
                       const char *const *params, const char *not_found)
 {
     apr_uint64_t version = product_cache_version();
-    const char *etag = NULL, *error = NULL;
-    const char *body = product_cache_get(r, key, version, &etag);
+    const char *error = NULL;
+    product_answer_t a;
     shop_error_t *err;
     PGresult *res;
     PGconn *conn;
 
-    if (body)
-        return reply_cacheable(r, body, etag);
+    if (product_lru_get(r, version, 1, &key, &a))
+        return reply_cacheable(r, &a);
     if (!(conn = shop_pg_connection(r, &err)))
         return shop_reply_failure(r, err);
     if (!(res = shop_pg_exec(r->pool, conn, sql, n, params, &error)))
         return shop_reply_failure(r, shop_fail_db(r->pool, "read", error));
     if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
         return shop_reply_error(r, HTTP_NOT_FOUND, not_found);
-    body = PQgetvalue(res, 0, 0);
-    etag = make_etag(r->pool, body);
-    product_cache_put(r, key, version, body, etag);
-    return reply_cacheable(r, body, etag);
+    answer_of(r, res, 0, 0, &a);
+    product_lru_put(version, key, &a);
+    return reply_cacheable(r, &a);
 }
 
 /* ---- reads ---------------------------------------------------------------- */
+
+/* GET /products?sort=&category=&search=&limit=&offset=, its defaults applied */
+typedef struct {
+    const char *sort, *order;           /* name and ORDER BY */
+    const char *category, *search;      /* "" when absent */
+    long limit, offset;
+} list_query_t;
 
 static const char *sort_order(const char *name)
 {
@@ -132,53 +151,219 @@ static const char *like_pattern(apr_pool_t *p, const char *q)
     return out;
 }
 
-int product_list(request_rec *r, const char *id)
+static const char *text_arg(apr_table_t *args, const char *name)
 {
-    const char *sort = shop_query_arg(r, "sort"), *order = sort_order(sort ? sort : "newest");
-    const char *category = shop_query_arg(r, "category"), *search = shop_query_arg(r, "search");
-    const char *params[4], *sql;
-    long limit, offset;
+    const char *v = apr_table_get(args, name);
 
-    if (!order)
-        return shop_reply_error(r, HTTP_BAD_REQUEST, "sort must be asc, desc, oldest or newest");
-    if (!shop_query_int(r, "limit", PRODUCT_LIST_DEFAULT, 1, PRODUCT_LIST_MAX, &limit)
-        || !shop_query_int(r, "offset", 0, 0, 1000000000L, &offset))
-        return shop_reply_error(r, HTTP_BAD_REQUEST, "limit must be 1 to 100 and offset 0 or more");
-    if (search && strlen(search) > SEARCH_MAX)
-        return shop_reply_error(r, HTTP_BAD_REQUEST, "search is limited to 100 characters");
-    if ((search && !shop_utf8_valid(search, strlen(search)))
-        || (category && !shop_utf8_valid(category, strlen(category))))
-        return shop_reply_error(r, HTTP_BAD_REQUEST, "search and category must be UTF-8 text");
-    params[0] = category && *category ? category : NULL;
-    params[1] = search && *search ? like_pattern(r->pool, search) : NULL;
-    params[2] = apr_ltoa(r->pool, limit);
-    params[3] = apr_ltoa(r->pool, offset);
-    sql = apr_pstrcat(r->pool,
-        "select coalesce(json_agg(j order by n), '[]')::text from ("
-        " select " PRODUCT_JSON " as j, row_number() over (order by ", order, ") as n"
-        " from product"
+    return v ? v : "";
+}
+
+/* Reads the query of a list; parameters it does not know are ignored. */
+static shop_error_t *list_query_read(request_rec *r, list_query_t *q)
+{
+    const char *limit, *offset;
+    apr_table_t *args;
+
+    if (r->args && strstr(r->args, "%00"))          /* the parsed values would stop there */
+        return shop_fail(r->pool, HTTP_BAD_REQUEST, "the query must not hold NUL characters");
+    ap_args_to_table(r, &args);
+    q->sort = apr_table_get(args, "sort");
+    q->sort = q->sort ? q->sort : "newest";
+    q->category = text_arg(args, "category");
+    q->search = text_arg(args, "search");
+    limit = apr_table_get(args, "limit");
+    offset = apr_table_get(args, "offset");
+    q->limit = PRODUCT_LIST_DEFAULT;
+    q->offset = 0;
+    if (!(q->order = sort_order(q->sort)))
+        return shop_fail(r->pool, HTTP_BAD_REQUEST, "sort must be asc, desc, oldest or newest");
+    if ((limit && !shop_parse_int(limit, 1, PRODUCT_LIST_MAX, &q->limit))
+        || (offset && !shop_parse_int(offset, 0, 1000000000L, &q->offset)))
+        return shop_fail(r->pool, HTTP_BAD_REQUEST, "limit must be 1 to 100 and offset 0 or more");
+    if (strlen(q->search) > SEARCH_MAX)
+        return shop_fail(r->pool, HTTP_BAD_REQUEST, "search is limited to 100 characters");
+    if (!shop_utf8_valid(q->search, strlen(q->search))
+        || !shop_utf8_valid(q->category, strlen(q->category)))
+        return shop_fail(r->pool, HTTP_BAD_REQUEST, "search and category must be UTF-8 text");
+    return NULL;
+}
+
+/* The cache key of a list: its query in one canonical spelling (lengths keep it unambiguous). */
+static const char *list_key(apr_pool_t *p, const list_query_t *q)
+{
+    return apr_psprintf(p, "list?sort=%s&limit=%ld&offset=%ld&category=%" APR_SIZE_T_FMT ":%s"
+                        "&search=%" APR_SIZE_T_FMT ":%s", q->sort, q->limit, q->offset,
+                        strlen(q->category), q->category, strlen(q->search), q->search);
+}
+
+static const char *product_key(apr_pool_t *p, const char *id)
+{
+    return apr_pstrcat(p, "product/", id, NULL);
+}
+
+/* The ids of the page, in order: the one query a list that is not cached costs. */
+static shop_error_t *list_ids(request_rec *r, PGconn *conn, const list_query_t *q,
+                              PGresult **ids)
+{
+    const char *params[4], *error = NULL;
+    const char *sql = apr_pstrcat(r->pool,
+        "select id from product"
         " where ($1::text is null or category_slug = $1)"
         "   and ($2::text is null or lower(name) like lower($2) escape '\\')"
-        " order by ", order, " limit $3::int offset $4::int) s", NULL);
-    return serve_read(r, apr_pstrcat(r->pool, "list?", r->args ? r->args : "", NULL), sql, 4,
-                      params, "no products");
+        " order by ", q->order, " limit $3::int offset $4::int", NULL);
+
+    params[0] = *q->category ? q->category : NULL;
+    params[1] = *q->search ? like_pattern(r->pool, q->search) : NULL;
+    params[2] = apr_ltoa(r->pool, q->limit);
+    params[3] = apr_ltoa(r->pool, q->offset);
+    if (!(*ids = shop_pg_exec(r->pool, conn, sql, 4, params, &error)))
+        return shop_fail_db(r->pool, "list", error);
+    return NULL;
+}
+
+/*
+ * Renders the products of ids that the cache lacks (the answers without a
+ * body) in one query and caches each. *complete is 0 when one of them has
+ * gone meanwhile (the catalog changed: the list is answered without it).
+ */
+static shop_error_t *render_missing(request_rec *r, PGconn *conn, apr_uint64_t version,
+                                   const PGresult *ids, product_answer_t *answers, int *complete)
+{
+    static const char sql[] =
+        "select id, " PRODUCT_JSON "::text from product where id = any($1::int[])";
+    apr_array_header_t *missing = apr_array_make(r->pool, PQntuples(ids), sizeof(char *));
+    apr_hash_t *rows = apr_hash_make(r->pool);
+    const char *param, *error = NULL;
+    const int *row;
+    PGresult *res;
+    int i;
+
+    for (i = 0; i < PQntuples(ids); i++)
+        if (!answers[i].body)
+            APR_ARRAY_PUSH(missing, const char *) = PQgetvalue(ids, i, 0);
+    *complete = 1;
+    if (!missing->nelts)
+        return NULL;
+    param = apr_pstrcat(r->pool, "{", apr_array_pstrcat(r->pool, missing, ','), "}", NULL);
+    if (!(res = shop_pg_exec(r->pool, conn, sql, 1, &param, &error)))
+        return shop_fail_db(r->pool, "list products", error);
+    for (i = 0; i < PQntuples(res); i++) {
+        int *n = apr_palloc(r->pool, sizeof(*n));
+
+        *n = i;
+        apr_hash_set(rows, PQgetvalue(res, i, 0), APR_HASH_KEY_STRING, n);
+    }
+    for (i = 0; i < PQntuples(ids); i++) {
+        if (answers[i].body)
+            continue;
+        if (!(row = apr_hash_get(rows, PQgetvalue(ids, i, 0), APR_HASH_KEY_STRING))) {
+            *complete = 0;
+            continue;
+        }
+        answer_of(r, res, *row, 1, &answers[i]);
+        product_lru_put(version, product_key(r->pool, PQgetvalue(ids, i, 0)), &answers[i]);
+    }
+    return NULL;
+}
+
+/* [a,b,...] of the answers that have a body */
+static void join_answers(request_rec *r, const product_answer_t *answers, int n,
+                         product_answer_t *list)
+{
+    apr_size_t len = 2;
+    char *body, *o;
+    int i;
+
+    for (i = 0; i < n; i++)
+        len += answers[i].body ? answers[i].len + 1 : 0;
+    o = body = apr_palloc(r->pool, len + 1);
+    *o++ = '[';
+    for (i = 0; i < n; i++)
+        if (answers[i].body) {
+            if (o > body + 1)
+                *o++ = ',';
+            memcpy(o, answers[i].body, answers[i].len);
+            o += answers[i].len;
+        }
+    *o++ = ']';
+    *o = '\0';
+    list->body = body;
+    list->len = o - body;
+    list->etag = make_etag(r->pool, list->body, list->len);
+}
+
+/*
+ * A list not in the cache: PostgreSQL gives the ids of the page, and the list
+ * is joined from the products' JSON, cached per product (the answers of GET
+ * /products/:id); only those not cached yet are rendered by PostgreSQL.
+ */
+static shop_error_t *list_build(request_rec *r, const list_query_t *q, apr_uint64_t version,
+                                product_answer_t *list, int *complete)
+{
+    product_answer_t *answers;
+    const char **keys;
+    shop_error_t *err;
+    PGresult *ids;
+    PGconn *conn;
+    int i, n;
+
+    if (!(conn = shop_pg_connection(r, &err)) || (err = list_ids(r, conn, q, &ids)))
+        return err;
+    n = PQntuples(ids);
+    keys = apr_palloc(r->pool, (n + 1) * sizeof(*keys));
+    answers = apr_palloc(r->pool, (n + 1) * sizeof(*answers));
+    for (i = 0; i < n; i++)
+        keys[i] = product_key(r->pool, PQgetvalue(ids, i, 0));
+    if (product_lru_get(r, version, n, keys, answers) < n
+        && (err = render_missing(r, conn, version, ids, answers, complete)))
+        return err;
+    join_answers(r, answers, n, list);
+    return NULL;
+}
+
+int product_list(request_rec *r, const char *id)
+{
+    apr_uint64_t version = product_cache_version();
+    product_answer_t list;
+    list_query_t q;
+    shop_error_t *err;
+    const char *key;
+    int complete = 1;
+
+    if ((err = list_query_read(r, &q)))
+        return shop_reply_failure(r, err);
+    key = list_key(r->pool, &q);
+    if (product_lru_get(r, version, 1, &key, &list))
+        return reply_cacheable(r, &list);
+    if ((err = list_build(r, &q, version, &list, &complete)))
+        return shop_reply_failure(r, err);
+    if (complete)
+        product_lru_put(version, key, &list);
+    return reply_cacheable(r, &list);
 }
 
 static int valid_id(const char *id)
 {
     long v;
 
-    return shop_parse_int(id, 1, 2147483647L, &v);
+    return shop_parse_int(id, 1, ID_MAX, &v);
+}
+
+/* id in its one spelling (007 is 7), or NULL when it is not an id */
+static const char *canonical_id(apr_pool_t *p, const char *id)
+{
+    long v;
+
+    return shop_parse_int(id, 1, ID_MAX, &v) ? apr_ltoa(p, v) : NULL;
 }
 
 int product_get(request_rec *r, const char *id)
 {
     static const char sql[] = "select " PRODUCT_JSON "::text from product where id = $1::int";
 
-    if (!valid_id(id))
+    if (!(id = canonical_id(r->pool, id)))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
-    return serve_read(r, apr_pstrcat(r->pool, "product/", id, NULL), sql, 1, &id,
-                      "no such product");
+    return serve_read(r, product_key(r->pool, id), sql, 1, &id, "no such product");
 }
 
 int category_list(request_rec *r, const char *id)
