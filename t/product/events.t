@@ -111,8 +111,10 @@ ok(wait_for(10, sub { !grep { !$_->{published} } outbox_rows($id) }), 'the outbo
 # a category write is no product event
 my $before = sql_value("select count(*) from outbox where topic = 'product-events'");
 my $cat = catalog_category($admin);
-request_json('shop_product', 'PUT', "/categories/$cat->{id}", token => $admin, json => { name => 'Renamed' });
-request_json('shop_product', 'DELETE', "/categories/$cat->{id}", token => $admin);
+($code) = request_json('shop_product', 'PUT', "/categories/$cat->{id}", token => $admin, json => { name => 'Renamed' });
+is($code, 200, 'PUT a category: 200');
+($code) = request_json('shop_product', 'DELETE', "/categories/$cat->{id}", token => $admin);
+is($code, 204, 'DELETE it: 204');
 is(sql_value("select count(*) from outbox where topic = 'product-events'"), $before,
    'category writes put no event on product-events');
 

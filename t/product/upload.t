@@ -38,7 +38,9 @@ is($res->header('Content-Type'), 'image/png', '... Content-Type image/png');
 ok($res->content eq $png, '... the same bytes') or diag(length($res->content) . ' bytes, not ' . length $png);
 
 ($code, $body) = upload('image/png', $png);
-isnt($body->{url}, $url, 'the same image again: another URL');
+is($code, 201, 'the same image again: 201');
+like($body->{url} // '', qr{^/uploads/[0-9a-zA-Z_-]{16,}\.png$}, '... a URL');
+isnt($body->{url}, $url, '... another one');
 ($code, $body) = upload('image/png; charset=binary', catalog_png(3, 3));
 is($code, 201, 'image/png with a parameter: 201');
 
