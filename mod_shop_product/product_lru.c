@@ -9,6 +9,9 @@
  * pool): eviction unlinks an entry at once but frees it after its last reader.
  * One mutex guards the table, the list and the counts; it is held for lookups
  * and links only, never across I/O, a copy of a body or an allocation of one.
+ * Once a quarter of the bound has been freed, glibc's malloc is asked to give
+ * its free pages back to the system (malloc_trim), so that a child's memory
+ * follows the bound rather than the most it ever held across its arenas.
  */
 #include "product.h"
 
@@ -16,6 +19,9 @@
 #include "apr_hash.h"
 #include "apr_thread_mutex.h"
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "shop_log.h"
 
@@ -40,6 +46,7 @@ typedef struct {
     apr_hash_t *table;                  /* key -> entry; its nodes are reused */
     entry_t ring;                       /* sentinel of the LRU ring */
     apr_size_t bytes, max;
+    apr_size_t freed;                   /* bytes freed since the last trim */
     apr_uint64_t version;               /* of the entries */
 } lru_t;
 
@@ -64,6 +71,13 @@ static void ring_push(entry_t *e)
     lru->ring.next = e;
 }
 
+/* Frees an entry no request holds any more (locked). */
+static void entry_free(entry_t *e)
+{
+    lru->freed += e->cost;
+    free(e);
+}
+
 /* Takes e out of the table and the ring; frees it unless a request holds it. */
 static void unlink_entry(entry_t *e)
 {
@@ -72,7 +86,23 @@ static void unlink_entry(entry_t *e)
     lru->bytes -= e->cost;
     e->linked = 0;
     if (!e->refs)
-        free(e);
+        entry_free(e);
+}
+
+/* Whether malloc should give free pages back now (locked); restarts the count. */
+static int trim_due(void)
+{
+    if (lru->freed < lru->max / 4)
+        return 0;
+    lru->freed = 0;
+    return 1;
+}
+
+static void trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 /* Whether entries of version may be read and stored; a newer version drops them all. */
@@ -96,7 +126,7 @@ static apr_status_t release(void *data)
     apr_thread_mutex_lock(lru->lock);
     for (i = 0; i < hold->n; i++)
         if (!--hold->held[i]->refs && !hold->held[i]->linked)
-            free(hold->held[i]);
+            entry_free(hold->held[i]);
     apr_thread_mutex_unlock(lru->lock);
     return APR_SUCCESS;
 }
@@ -178,16 +208,19 @@ static int insert(apr_uint64_t version, entry_t *e)
 void product_lru_put(apr_uint64_t version, const char *key, const product_answer_t *answer)
 {
     entry_t *e;
-    int inserted;
+    int inserted, trimming;
 
     if (!lru || !version || entry_size(key, answer) + ENTRY_OVERHEAD > lru->max
         || !(e = entry_make(key, answer)))
         return;
     apr_thread_mutex_lock(lru->lock);
     inserted = insert(version, e);
+    trimming = trim_due();
     apr_thread_mutex_unlock(lru->lock);
     if (!inserted)
         free(e);
+    if (trimming)
+        trim();
 }
 
 /* At child exit: every entry goes (no request holds one any more). */
@@ -207,8 +240,8 @@ void product_lru_child_init(apr_pool_t *pchild, server_rec *s, apr_size_t max)
 
     if ((rv = apr_thread_mutex_create(&l->lock, APR_THREAD_MUTEX_DEFAULT, pchild)) != APR_SUCCESS
         || (rv = apr_pool_create(&table_pool, pchild)) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SHOPLOGNO(03101) "shop_product: no lock for "
-                     "the catalog cache; answers will not be cached");
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SHOPLOGNO(03101) "no lock for the catalog "
+                     "cache; answers will not be cached");
         return;
     }
     l->table = apr_hash_make(table_pool);
