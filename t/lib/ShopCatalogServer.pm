@@ -1,9 +1,10 @@
-# ShopCatalogServer: a private httpd serving the catalog (conf/product.conf) on a
-# port of its own, next to the suite's server and on the same test stack, for the
-# tests that need what the suite's server cannot give: a fixed number of children
-# with one thread each (prefork: so concurrent requests land in different children), or a
-# main-server directive such as ShopProductCacheSize. Its access log records the
-# pid of the child that answered and the request's X-Test-Tag header.
+# ShopCatalogServer: a private httpd (a ShopHttpd) serving the catalog
+# (conf/product.conf) on a port of its own, next to the suite's server and on the
+# same test stack, for the tests that need what the suite's server cannot give: a
+# fixed number of children with one thread each (prefork, so that requests held
+# open at once land in different children), or a main-server directive such as
+# ShopProductCacheSize. Its access log records the pid of the child that answered
+# and the request's X-Test-Tag header.
 #
 #   my $srv = ShopCatalogServer->new(children => 4, threads => 1, conf => 'ShopProductCacheSize 64K');
 #   request_json('shop_product', 'GET', $srv->url('/products'));
@@ -19,29 +20,36 @@ use strict;
 use warnings;
 
 use Exporter 'import';
-use File::Temp qw(tempdir);
 use IO::Socket::INET ();
-use ShopTest qw(top_dir wait_for sql);
+use ShopHttpd;
+use ShopTest ();
 
+our @ISA = ('ShopHttpd');
 our @EXPORT = qw(sql_unnoticed);
 
 sub sql_unnoticed {
     my ($sql, @params) = @_;
-    return sql("begin; alter table product disable trigger product_changed; $sql;"
+    return ShopTest::sql("begin; alter table product disable trigger product_changed; $sql;"
                . " alter table product enable trigger product_changed; commit", @params);
 }
 
+# new(children => N, threads => N, conf => TEXT): started, every child up and answering
 sub new {
     my ($class, %opt) = @_;
-    my $children = $opt{children} || 1;
-    my $threads = $opt{threads} || 1;
-    my $dir = tempdir(CLEANUP => 1);
-    chmod 0755, $dir;
-    my $self = bless { dir => $dir, children => $children, threads => $threads }, $class;
-    $self->{port} = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0)->sockport;
-    my $top = top_dir();
+    my $self = ShopHttpd::new($class, children => 1, threads => 1, %opt);
+    $self->start or die "the catalog server did not start: $self->{why}\n";
+    ShopTest::wait_for(10, sub { scalar($self->children) >= $self->{children} })
+        or die "the catalog server has no $self->{children} children: " . $self->log;
+    ShopTest::wait_for(10, sub { (ShopTest::request_json('shop_product', 'GET', $self->url('/health')))[0] })
+        or die "the catalog server does not answer: " . $self->log;
+    return $self;
+}
+
+sub config {
+    my ($self) = @_;
+    my ($top, $dir, $port) = (ShopHttpd::top_dir(), $self->{dir}, $self->{port});
+    my ($children, $threads) = ($self->{children}, $self->{threads});
     my $workers = $children * $threads;
-    my $extra = $opt{conf} // '';
     # one thread per child: prefork, whose child takes a connection only when it is free
     my $mpm = $threads == 1 ? <<"PREFORK" : <<"EVENT";
 LoadModule mpm_prefork_module /usr/lib/apache2/modules/mod_mpm_prefork.so
@@ -60,8 +68,7 @@ MaxRequestWorkers $workers
 MinSpareThreads $workers
 MaxSpareThreads @{[ $workers + $threads ]}
 EVENT
-    open(my $fh, '>', "$dir/httpd.conf") or die "$dir/httpd.conf: $!";
-    print $fh <<"CONF";
+    return <<"CONF";
 ServerRoot /etc/apache2
 ServerName localhost
 PidFile $dir/httpd.pid
@@ -85,37 +92,21 @@ Define SHOP_PG_PORT \${SHOP_PG_PORT}
 Define SHOP_MONGO_URI mongodb://127.0.0.1:\${SHOP_MONGO_PORT}/shop_test
 Include $top/conf/modules.conf
 ShopKafkaWorker Off
-$extra
+@{[ $self->{conf} // '' ]}
 
-Listen 127.0.0.1:$self->{port}
-<VirtualHost 127.0.0.1:$self->{port}>
+Listen 127.0.0.1:$port
+<VirtualHost 127.0.0.1:$port>
     Include $top/conf/product.conf
 </VirtualHost>
 CONF
-    close $fh;
-    $self->httpd('start') or die "the catalog server did not start: " . $self->error_log;
-    wait_for(10, sub { $self->parent && scalar($self->children) >= $children })
-        or die "the catalog server has no $children children: " . $self->error_log;
-    wait_for(10, sub { (ShopTest::request_json('shop_product', 'GET', $self->url('/health')))[0] })
-        or die "the catalog server does not answer: " . $self->error_log;
-    return $self;
 }
 
-sub httpd { my $self = shift; system('/usr/sbin/apache2', '-f', "$self->{dir}/httpd.conf", '-k', @_) == 0 }
 sub url { "http://127.0.0.1:$_[0]{port}$_[1]" }
-sub error_log { my $log = `cat $_[0]{dir}/error.log 2>/dev/null`; $log }
-
-sub parent {
-    my ($self) = @_;
-    open(my $fh, '<', "$self->{dir}/httpd.pid") or return undef;
-    chomp(my $pid = <$fh> // '');
-    return $pid || undef;
-}
 
 # pids of the children serving requests
 sub children {
     my ($self) = @_;
-    my $parent = $self->parent or return ();
+    my $parent = $self->parent_pid or return ();
     return map { (split ' ')[0] } grep { !/mod_shop worker/ } `ps -o pid=,args= --ppid $parent 2>/dev/null`;
 }
 
@@ -148,9 +139,9 @@ sub each_child {
         print $sock "GET $path HTTP/1.0\r\n";
         $sock;
     } 1 .. $self->{children};
-    wait_for(10, sub { $self->holders == $self->{children} })
+    ShopTest::wait_for(10, sub { $self->holders == $self->{children} })
         or die "the connections were not taken by $self->{children} children: holders "
-               . join(' ', $self->holders) . ', children ' . join(' ', $self->children) . "\n" . `ss -tnp`;
+               . join(' ', $self->holders) . ', children ' . join(' ', $self->children) . "\n";
     print $_ "Host: localhost\r\nX-Test-Tag: $tag\r\n\r\n" for @socks;
     return map {
         my $reply = do { local $/; readline($_) } // '';
@@ -159,13 +150,6 @@ sub each_child {
         my ($etag) = $head =~ /^ETag: (.*?)\r?$/mi;
         { code => $code // 0, content => $body // '', etag => $etag };
     } @socks;
-}
-
-sub DESTROY {
-    my ($self) = @_;
-    my $parent = $self->parent or return;
-    $self->httpd('stop');
-    wait_for(15, sub { !kill(0, $parent) });
 }
 
 1;

@@ -4,8 +4,7 @@
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
-use File::Temp qw(tempfile);
-use ShopTest;
+use ShopHttpd;
 
 my @refused = (
     [ 'ShopProductCacheSize 16X',   qr/ShopProductCacheSize: give bytes \(or nK, nM\) up to 1073741824/ ],
@@ -17,36 +16,15 @@ my @refused = (
 );
 my @accepted = ('ShopProductCacheSize 16M', 'ShopProductCacheSize 512K', 'ShopProductCacheSize 100000');
 
-# configtest(DIRECTIVE) -> (exit status, output)
-sub configtest {
-    my ($directive) = @_;
-    my ($fh, $file) = tempfile(SUFFIX => '.conf', UNLINK => 1);
-    my $so = top_dir() . '/build/mod_shop_product.so';
-    print $fh <<"CONF";
-ServerRoot /etc/apache2
-ServerName localhost
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-# the module uses libm (round) without linking it; the full configuration loads it through others
-LoadFile /lib/x86_64-linux-gnu/libm.so.6
-LoadModule shop_product_module $so
-ErrorLog /dev/null
-Listen 127.0.0.1:1
-$directive
-CONF
-    close $fh;
-    my $out = `/usr/sbin/apache2 -t -f $file 2>&1`;
-    return ($? >> 8, $out);
-}
-
 for my $case (@refused) {
     my ($directive, $message) = @$case;
-    my ($status, $out) = configtest($directive);
+    my ($status, $out) = ShopHttpd::configtest($directive);
     (my $name = $directive) =~ s/\s+/ /g;
     isnt($status, 0, "configtest fails for: $name");
     like($out, $message, '... and says why') or diag($out);
 }
 for my $directive (@accepted) {
-    my ($status, $out) = configtest($directive);
+    my ($status, $out) = ShopHttpd::configtest($directive);
     is_deeply([$status, $out =~ /Syntax OK/ ? 1 : 0], [0, 1], "configtest accepts: $directive") or diag($out);
 }
 done_testing();
