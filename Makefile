@@ -53,7 +53,7 @@ $(FLAGS)/cflags: $(DEPS_OK) Makefile $(FLAGS)/sanitize
 	@echo "-Iinclude -Icommon -I$$($(APXS) -q INCLUDEDIR)" \
 	    "$$(pkg-config --cflags apr-1 apr-util-1 $(PKGS))" >$(FLAGS)/includes
 	@echo "$(SAN_FLAGS_$(SANITIZE):%=-Wc,%)" >$(FLAGS)/apxs
-	@pkg-config --libs $(PKGS) >$(FLAGS)/libs
+	@echo "$$(pkg-config --libs $(PKGS)) -lm" >$(FLAGS)/libs
 	@pkg-config --libs apr-1 apr-util-1 cmocka >$(FLAGS)/unit-libs
 	@mv $@.new $@
 
@@ -87,7 +87,7 @@ build/unit/%: t/unit/%.c $$(UNIT_SOURCES_%) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $@"
 	@$(CC) $(CFLAGS_SH) $(WARN) $(INCLUDES_SH) -Imod_shop_product -o $@ $< $(UNIT_SOURCES_$*) \
-	    $(COMMON_LIB) $(LIBS_SH) $(UNIT_LIBS_SH) -lm
+	    $(COMMON_LIB) $(LIBS_SH) $(UNIT_LIBS_SH)
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
