@@ -27,11 +27,10 @@ typedef struct {
     const char *audience;           /* NULL: aud not checked */
     const char *role_claim;         /* dotted claim path */
     /* per process, created in child_init */
-    apr_thread_mutex_t *lock;
-    apr_pool_t *pchild;
-    apr_pool_t *keys_pool;          /* owns keys; replaced on refresh */
-    shop_keyset_t *keys;
-    apr_time_t fetched;
+    apr_thread_mutex_t *lock;       /* guards the three fields below, never held across I/O */
+    struct auth_external_keys *keys;    /* the current keys, refcounted (auth_external.c) */
+    int fetching;                   /* a thread is downloading the JWKS */
+    apr_time_t fetched;             /* when the last download started */
 } auth_external_t;
 
 /* Server config; a field left unset (NULL / -1) is inherited when merged. */
