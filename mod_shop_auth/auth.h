@@ -44,10 +44,14 @@ typedef struct {
     int account_limit;              /* failed sign-ins per account per window */
     int client_limit;               /* ... per client address */
     int limit_window;               /* seconds */
+    int limit_keep;                 /* seconds: the longest window of any server */
     apr_off_t max_body;
     auth_external_t *external;
     apr_array_header_t *cors_origins;
     const char *decoy_hash;         /* verified for unknown accounts (post_config) */
+    /* global: the revocation table (auth_revocation.c) */
+    const char *revocation_db;      /* conninfo of the watcher; NULL: check the database */
+    int revocation_slots;
 } auth_conf_t;
 
 /* The defaults, applied in post_config (auth_conf_finish). */
@@ -62,12 +66,16 @@ typedef struct {
 #define AUTH_DEFAULT_LIMIT_WINDOW   300
 #define AUTH_DEFAULT_MAX_BODY       16384
 #define AUTH_DEFAULT_ROLE_CLAIM     "metadata.role"
+#define AUTH_DEFAULT_REVOCATION_SLOTS 65536
+#define AUTH_MIN_REVOCATION_SLOTS   16
+#define AUTH_MAX_REVOCATION_SLOTS   (4 * 1024 * 1024)
 
 typedef struct {
     const char *id;
     const char *email;
     const char *name;
     const char *role;
+    apr_int64_t generation;         /* "gen": the user's token generation at issue */
     int external;
 } auth_identity_t;
 
@@ -84,11 +92,23 @@ const char *auth_token_issue(request_rec *r, const auth_identity_t *who, const c
 void auth_cookie_set(request_rec *r, const char *token);
 void auth_cookie_clear(request_rec *r);
 const char *auth_token_from_request(request_rec *r);
-auth_identity_t *auth_token_verify(request_rec *r, const char *token, const char **error);
+/* The identity of a valid, unrevoked token; else 401 with the reason (or 503). */
+shop_error_t *auth_token_verify(request_rec *r, const char *token, auth_identity_t **who);
 
 /* auth_external.c */
 void auth_external_child_init(apr_pool_t *pchild, server_rec *s);
 const char *auth_external_verify(request_rec *r, auth_external_t *ext, const shop_jwt_t *jwt);
+
+/* auth_revocation.c: tokens that can be revoked */
+void auth_revocation_pre_config(apr_pool_t *pconf);
+int auth_revocation_post_config(apr_pool_t *pconf, server_rec *s);
+void auth_revocation_child_init(apr_pool_t *pchild, server_rec *s);
+/* NULL if who's token is not revoked; else 401, or 503 when that cannot be known. */
+shop_error_t *auth_revocation_check(request_rec *r, const auth_identity_t *who);
+/* After a committed change that may have revoked user's tokens: this httpd sees it at once. */
+void auth_revocation_saw(request_rec *r, PGconn *conn, const char *user);
+/* Sign-out: revokes every token user holds. */
+shop_error_t *auth_revocation_sign_out(request_rec *r, PGconn *conn, const char *user);
 
 /* auth_provider.c */
 void auth_register_providers(apr_pool_t *p);
@@ -110,10 +130,13 @@ cJSON *auth_user_fields(request_rec *r, const cJSON *body, auth_user_fields_t *f
  * creating one) with its user.created event. The user, or NULL and *err.
  */
 cJSON *auth_user_create(request_rec *r, int role_allowed, shop_error_t **err);
-/* The user row of id (uuid text) as JSON, or NULL. *hash gets the password hash when asked. */
+/*
+ * The user row of id (uuid text) as JSON, or NULL. *hash gets the password
+ * hash and *generation the token generation, when asked.
+ */
 cJSON *auth_user_find(request_rec *r, PGconn *conn, const char *by, const char *value,
-                      const char **hash);
-auth_identity_t *auth_user_identity(request_rec *r, const cJSON *user);
+                      const char **hash, apr_int64_t *generation);
+auth_identity_t *auth_user_identity(request_rec *r, const cJSON *user, apr_int64_t generation);
 int auth_users_list(request_rec *r, const char *id);
 int auth_users_get(request_rec *r, const char *id);
 int auth_users_post(request_rec *r, const char *id);

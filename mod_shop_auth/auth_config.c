@@ -9,6 +9,8 @@
 #include "http_log.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
+
+#include "shop_parse.h"
 #include "shop_log.h"
 #include "shop_parse.h"
 
@@ -21,6 +23,7 @@ void *auth_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->token_lifetime = conf->cookie_secure = -1;
     conf->account_limit = conf->client_limit = conf->limit_window = -1;
     conf->max_body = -1;
+    conf->revocation_slots = -1;
     return conf;
 }
 
@@ -43,6 +46,8 @@ void *auth_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(max_body);
     MERGE_PTR(external);
     MERGE_PTR(cors_origins);
+    MERGE_PTR(revocation_db);
+    MERGE_INT(revocation_slots);
     return conf;
 }
 
@@ -56,6 +61,8 @@ void auth_conf_finish(apr_pool_t *pconf, server_rec *s)
 {
     static const shop_argon2_t argon2 = { AUTH_DEFAULT_ARGON2_T, AUTH_DEFAULT_ARGON2_M,
                                           AUTH_DEFAULT_ARGON2_P };
+    server_rec *first = s;
+    int keep = 0;
 
     for (; s; s = s->next) {
         auth_conf_t *conf = auth_conf_get(s);
@@ -69,8 +76,13 @@ void auth_conf_finish(apr_pool_t *pconf, server_rec *s)
         if (conf->client_limit == -1)   conf->client_limit = AUTH_DEFAULT_CLIENT_LIMIT;
         if (conf->limit_window == -1)   conf->limit_window = AUTH_DEFAULT_LIMIT_WINDOW;
         if (conf->max_body == -1)       conf->max_body = AUTH_DEFAULT_MAX_BODY;
+        if (conf->revocation_slots == -1) conf->revocation_slots = AUTH_DEFAULT_REVOCATION_SLOTS;
         conf->decoy_hash = shop_password_hash(pconf, &conf->argon2, "decoy password");
+        keep = conf->limit_window > keep ? conf->limit_window : keep;
     }
+    /* sign-in counters older than every server's window are expired (auth_throttle.c) */
+    for (s = first; s; s = s->next)
+        auth_conf_get(s)->limit_keep = keep;
 }
 
 static auth_conf_t *cmd_conf(cmd_parms *cmd)
@@ -192,6 +204,32 @@ static const char *set_max_body(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+static const char *set_revocation_db(cmd_parms *cmd, void *dummy, const char *conninfo)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    if (err)
+        return err;
+    if ((err = shop_parse_conninfo(cmd->temp_pool, conninfo)))
+        return apr_psprintf(cmd->pool, "ShopAuthRevocationDB: %s", err);
+    cmd_conf(cmd)->revocation_db = conninfo;
+    return NULL;
+}
+
+static const char *set_revocation_slots(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    long v = parse_positive(arg, AUTH_MAX_REVOCATION_SLOTS);
+
+    if (err)
+        return err;
+    if (v < AUTH_MIN_REVOCATION_SLOTS)
+        return apr_psprintf(cmd->pool, "ShopAuthRevocationSlots: give a number of entries, "
+                            "%d to %d", AUTH_MIN_REVOCATION_SLOTS, AUTH_MAX_REVOCATION_SLOTS);
+    cmd_conf(cmd)->revocation_slots = (int)v;
+    return NULL;
+}
+
 static auth_external_t *external(cmd_parms *cmd)
 {
     auth_conf_t *conf = cmd_conf(cmd);
@@ -290,6 +328,10 @@ const command_rec auth_cmds[] = {
                   "the aud claim the external provider's tokens must carry (optional)"),
     AP_INIT_TAKE1("ShopAuthExternalRoleClaim", set_external_role_claim, NULL, RSRC_CONF,
                   "claim holding the role in external tokens (default metadata.role)"),
+    AP_INIT_TAKE1("ShopAuthRevocationDB", set_revocation_db, NULL, RSRC_CONF,
+                  "libpq conninfo of the connection each child LISTENs on for revoked tokens"),
+    AP_INIT_TAKE1("ShopAuthRevocationSlots", set_revocation_slots, NULL, RSRC_CONF,
+                  "entries of the shared-memory table of revoked tokens (default 65536)"),
     AP_INIT_ITERATE("ShopAuthCORSOrigin", add_cors_origin, NULL, RSRC_CONF,
                     "origins allowed to call the shop's APIs from a browser"),
     { NULL }

@@ -45,16 +45,22 @@ static void set_identity(request_rec *r, const auth_identity_t *who)
 
 static int authenticate(request_rec *r)
 {
-    const char *type = ap_auth_type(r), *token, *error;
+    const char *type = ap_auth_type(r), *token;
     auth_identity_t *who;
+    shop_error_t *err;
 
     if (!type || strcasecmp(type, "shop"))
         return DECLINED;
     if (!(token = auth_token_from_request(r)))
         return refuse(r, "authentication required", "Bearer realm=\"mod_shop\"");
-    if (!(who = auth_token_verify(r, token, &error))) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02004) "token refused: %s", error);
-        return refuse(r, error, "Bearer realm=\"mod_shop\", error=\"invalid_token\"");
+    if ((err = auth_token_verify(r, token, &who))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02004) "token refused: %s%s%s",
+                      err->message, err->cause ? ": " : "", err->cause ? err->cause : "");
+        if (err->status != HTTP_UNAUTHORIZED) {
+            apr_table_setn(r->notes, SHOP_NOTE_ERROR, err->message);
+            return err->status;
+        }
+        return refuse(r, err->message, "Bearer realm=\"mod_shop\", error=\"invalid_token\"");
     }
     set_identity(r, who);
     return OK;

@@ -16,12 +16,13 @@
 
 APLOG_USE_MODULE(shop_auth);
 
-static int reply_session(request_rec *r, int status, cJSON *user)
+/* A new session for user, whose token generation is generation. */
+static int reply_session(request_rec *r, int status, cJSON *user, apr_int64_t generation)
 {
     const char *token, *error;
     cJSON *json;
 
-    if ((error = auth_token_issue(r, auth_user_identity(r, user), &token))) {
+    if ((error = auth_token_issue(r, auth_user_identity(r, user, generation), &token))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02005) "cannot issue a token: %s", error);
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "cannot issue a token");
     }
@@ -40,7 +41,7 @@ int auth_sign_up(request_rec *r, const char *id)
     /* a customer cannot choose a role */
     if (!(user = auth_user_create(r, 0, &err)))
         return shop_reply_failure(r, err);
-    return reply_session(r, HTTP_CREATED, user);
+    return reply_session(r, HTTP_CREATED, user, 0);      /* nothing revoked yet */
 }
 
 /* The login of a sign-in body: "email" or "username", whichever is given. */
@@ -64,6 +65,7 @@ int auth_sign_in(request_rec *r, const char *id)
 {
     const cJSON *password;
     const char *login, *account, *hash = NULL;
+    apr_int64_t generation = 0;
     cJSON *body, *user;
     shop_error_t *err;
     PGconn *conn;
@@ -78,7 +80,7 @@ int auth_sign_in(request_rec *r, const char *id)
     if (!(conn = shop_pg_connection(r, &err)))
         return shop_reply_failure(r, err);
     /* limits count per account (by id), or per login when no account has it */
-    user = auth_user_find(r, conn, "login", login, &hash);
+    user = auth_user_find(r, conn, "login", login, &hash, &generation);
     account = user ? shop_jwt_claim_string(user, "id") : apr_pstrdup(r->pool, login);
     if (!user)
         ap_str_tolower((char *)account);
@@ -93,12 +95,27 @@ int auth_sign_in(request_rec *r, const char *id)
         return shop_reply_error(r, HTTP_UNAUTHORIZED, "invalid email or password");
     }
     auth_throttle_passed(r, conn, account);
-    return reply_session(r, HTTP_OK, user);
+    return reply_session(r, HTTP_OK, user, generation);
 }
 
+/*
+ * Ends every session of the user (all the user's tokens, on every device: a
+ * token cannot be revoked alone) and clears the cookie. A request without a
+ * valid local token has nothing to end: 204 all the same.
+ */
 int auth_sign_out(request_rec *r, const char *id)
 {
+    const char *token = auth_token_from_request(r);
+    auth_identity_t *who = NULL;
+    shop_error_t *err = NULL;
+    PGconn *conn;
+
     auth_cookie_clear(r);
+    if (token && (err = auth_token_verify(r, token, &who)) && err->status != HTTP_UNAUTHORIZED)
+        return shop_reply_failure(r, err);
+    if (who && !who->external
+        && (!(conn = shop_pg_connection(r, &err)) || (err = auth_revocation_sign_out(r, conn, who->id))))
+        return shop_reply_failure(r, err);
     r->status = HTTP_NO_CONTENT;
     return OK;
 }
@@ -122,7 +139,7 @@ int auth_me(request_rec *r, const char *id)
     }
     if (!(conn = shop_pg_connection(r, &err)))
         return shop_reply_failure(r, err);
-    if (!(user = auth_user_find(r, conn, "id", r->user, NULL)))
+    if (!(user = auth_user_find(r, conn, "id", r->user, NULL, NULL)))
         return shop_reply_error(r, HTTP_UNAUTHORIZED, "this account no longer exists");
     return shop_reply_json(r, HTTP_OK, user);
 }

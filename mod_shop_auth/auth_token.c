@@ -26,6 +26,7 @@ const char *auth_token_issue(request_rec *r, const auth_identity_t *who, const c
     cJSON_AddStringToObject(claims, "name", who->name);
     cJSON_AddStringToObject(claims, "role", who->role);
     cJSON_AddStringToObject(cJSON_AddObjectToObject(claims, "metadata"), "role", who->role);
+    cJSON_AddNumberToObject(claims, "gen", (double)who->generation);
     cJSON_AddNumberToObject(claims, "iat", (double)now);
     cJSON_AddNumberToObject(claims, "exp", (double)(now + conf->token_lifetime));
     if (!conf->keys)
@@ -67,6 +68,15 @@ const char *auth_token_from_request(request_rec *r)
     return value && *value ? value : NULL;
 }
 
+/* The "gen" claim; 0 (older than any revocation) when absent or odd. */
+static apr_int64_t generation_of(const cJSON *claims)
+{
+    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(claims, "gen");
+
+    return cJSON_IsNumber(gen) && gen->valuedouble >= 0 && gen->valuedouble < 9e15
+           ? (apr_int64_t)gen->valuedouble : 0;
+}
+
 /* The identity in verified claims; role falls back to "user", never to more. */
 static auth_identity_t *identity_of(request_rec *r, const cJSON *claims, const char *role_claim,
                                     int external)
@@ -78,36 +88,34 @@ static auth_identity_t *identity_of(request_rec *r, const cJSON *claims, const c
     who->email = shop_jwt_claim_string(claims, "email");
     who->name = shop_jwt_claim_string(claims, "name");
     who->role = role && !strcmp(role, "admin") ? "admin" : "user";
+    who->generation = generation_of(claims);
     who->external = external;
     return who->id && *who->id ? who : NULL;
 }
 
-auth_identity_t *auth_token_verify(request_rec *r, const char *token, const char **error)
+shop_error_t *auth_token_verify(request_rec *r, const char *token, auth_identity_t **who)
 {
     auth_conf_t *conf = auth_conf_get(r->server);
     auth_external_t *ext = conf->external;
+    const char *iss, *error;
     shop_jwt_t *jwt;
-    const char *iss;
-    auth_identity_t *who;
+    int external;
 
-    if ((*error = shop_jwt_parse(r->pool, token, &jwt)))
-        return NULL;
+    *who = NULL;
+    if ((error = shop_jwt_parse(r->pool, token, &jwt)))
+        return shop_fail(r->pool, HTTP_UNAUTHORIZED, error);
     iss = shop_jwt_issuer(jwt);
-    if (ext && iss && !strcmp(iss, ext->issuer)) {
-        if ((*error = auth_external_verify(r, ext, jwt)))
-            return NULL;
-        who = identity_of(r, shop_jwt_claims(jwt), ext->role_claim, 1);
-    }
-    else {
-        if (!conf->keys)
-            *error = "no keys configured to verify tokens";
-        else
-            *error = shop_jwt_verify(jwt, conf->keys, apr_time_now(), conf->issuer, NULL);
-        if (*error)
-            return NULL;
-        who = identity_of(r, shop_jwt_claims(jwt), "role", 0);
-    }
-    if (!who)
-        *error = "token has no subject";
-    return who;
+    external = ext && iss && !strcmp(iss, ext->issuer);
+    if (external)
+        error = auth_external_verify(r, ext, jwt);
+    else if (!conf->keys)
+        error = "no keys configured to verify tokens";
+    else
+        error = shop_jwt_verify(jwt, conf->keys, apr_time_now(), conf->issuer, NULL);
+    if (!error && !(*who = identity_of(r, shop_jwt_claims(jwt),
+                                       external ? ext->role_claim : "role", external)))
+        error = "token has no subject";
+    if (error)
+        return shop_fail(r->pool, HTTP_UNAUTHORIZED, error);
+    return auth_revocation_check(r, *who);
 }

@@ -166,10 +166,11 @@ static cJSON *user_json(request_rec *r, const PGresult *res, int row)
     return user;
 }
 
-auth_identity_t *auth_user_identity(request_rec *r, const cJSON *user)
+auth_identity_t *auth_user_identity(request_rec *r, const cJSON *user, apr_int64_t generation)
 {
     auth_identity_t *who = apr_pcalloc(r->pool, sizeof(*who));
 
+    who->generation = generation;
     who->id = shop_jwt_claim_string(user, "id");
     who->email = shop_jwt_claim_string(user, "email");
     who->role = shop_jwt_claim_string(user, "role");
@@ -178,11 +179,14 @@ auth_identity_t *auth_user_identity(request_rec *r, const cJSON *user)
     return who;
 }
 
+#define SECRET_COLUMNS ", password_hash, coalesce((select generation from auth_revocation" \
+                       " where user_id = app_user.id), 0)"
+
 cJSON *auth_user_find(request_rec *r, PGconn *conn, const char *by, const char *value,
-                      const char **hash)
+                      const char **hash, apr_int64_t *generation)
 {
-    static const char by_id[] = "select " USER_COLUMNS ", password_hash from app_user where id = $1::uuid";
-    static const char by_login[] = "select " USER_COLUMNS ", password_hash from app_user"
+    static const char by_id[] = "select " USER_COLUMNS SECRET_COLUMNS " from app_user where id = $1::uuid";
+    static const char by_login[] = "select " USER_COLUMNS SECRET_COLUMNS " from app_user"
                                    " where lower(email) = lower($1) or lower(username) = lower($1)";
     const char *error = NULL;
     PGresult *res;
@@ -198,6 +202,8 @@ cJSON *auth_user_find(request_rec *r, PGconn *conn, const char *by, const char *
         return NULL;
     if (hash)
         *hash = PQgetvalue(res, 0, 8);
+    if (generation)
+        *generation = apr_atoi64(PQgetvalue(res, 0, 9));
     return user_json(r, res, 0);
 }
 
@@ -318,7 +324,7 @@ int auth_users_get(request_rec *r, const char *id)
 
     if (!(conn = shop_pg_connection(r, &err)))
         return shop_reply_failure(r, err);
-    if (!(user = auth_user_find(r, conn, "id", id, NULL)))
+    if (!(user = auth_user_find(r, conn, "id", id, NULL, NULL)))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such user");
     return shop_reply_json(r, HTTP_OK, user);
 }
@@ -369,6 +375,8 @@ int auth_users_put(request_rec *r, const char *id)
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "cannot hash the password");
     if (!(user = change_user(r, conn, sql, 7, params, "updated", &err)))
         return shop_reply_failure(r, err);
+    if (f.password || f.role)           /* the trigger may have revoked the user's tokens */
+        auth_revocation_saw(r, conn, id);
     return shop_reply_json(r, HTTP_OK, user);
 }
 
@@ -383,6 +391,7 @@ int auth_users_delete(request_rec *r, const char *id)
     if (!(conn = shop_pg_connection(r, &err))
         || !change_user(r, conn, sql, 1, &id, "deleted", &err))
         return shop_reply_failure(r, err);
+    auth_revocation_saw(r, conn, id);
     r->status = HTTP_NO_CONTENT;
     return OK;
 }

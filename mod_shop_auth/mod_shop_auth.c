@@ -84,20 +84,33 @@ static int add_cors_headers(request_rec *r)
     return DECLINED;
 }
 
+static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    auth_revocation_pre_config(pconf);
+    return OK;
+}
+
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     auth_conf_finish(pconf, s);
     if (!auth_conf_get(s)->keys)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SHOPLOGNO(02010) "no ShopAuthSigningKey: "
                      "sign-in cannot issue tokens");
-    return OK;
+    return auth_revocation_post_config(pconf, s);
+}
+
+static void child_init(apr_pool_t *pchild, server_rec *s)
+{
+    auth_external_child_init(pchild, s);
+    auth_revocation_child_init(pchild, s);
 }
 
 static void register_hooks(apr_pool_t *p)
 {
     ap_hook_check_config(auth_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_child_init(auth_external_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_header_parser(add_cors_headers, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(auth_handler, NULL, NULL, APR_HOOK_MIDDLE);
     shop_error_hook();

@@ -370,4 +370,142 @@ sub get_many {
 }
 
 
+# ---- helpers of t/auth/revocation*.t: httpd servers of their own ----------------
+package ShopTest;
+
+push @EXPORT, qw(shop_httpd);
+
+# shop_httpd(NAME, DIRECTIVE...) -> a ShopTest::Httpd: an httpd of its own (its own
+# process tree and shared memory) serving the auth service on a free port, with the
+# shipped conf/modules.conf and conf/auth.conf against the test database, two
+# children of two threads each, the DIRECTIVEs added after modules.conf. Its
+# access log names the pid of the child that answered each request. Stopped when
+# the object goes.
+sub shop_httpd {
+    my ($name, @directives) = @_;
+    require File::Temp;
+    require IO::Socket::INET;
+    my $top = top_dir();
+    my $tmp = File::Temp->newdir("shop-$name-XXXX", TMPDIR => 1);   # removed with the object
+    my $dir = "$tmp";
+    chmod 0755, $dir;
+    my $port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0)->sockport;
+    my $extra = join "\n", @directives;
+    open(my $fh, '>', "$dir/httpd.conf") or die "$dir/httpd.conf: $!";
+    print $fh <<"CONF";
+ServerRoot /etc/apache2
+ServerName localhost
+PidFile $dir/httpd.pid
+DefaultRuntimeDir $dir
+ErrorLog $dir/error.log
+LogLevel info
+LogFormat "%P %<U%<q %>s" shop_pid
+CustomLog $dir/access.log shop_pid
+User nobody
+Group nogroup
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+StartServers 2
+ServerLimit 2
+ThreadsPerChild 2
+MaxRequestWorkers 4
+MinSpareThreads 1
+MaxSpareThreads 4
+Define SHOP_CONF_DIR $top/conf
+Define SHOP_MODULE_DIR $top/build
+Define SHOP_AUTH_KEY $ENV{SHOP_VAR}/keys/signing-key.pem
+Define SHOP_COOKIE_SECURE Off
+Define SHOP_UPLOAD_DIR $ENV{SHOP_VAR}/uploads
+Define SHOP_KAFKA_BROKERS 127.0.0.1:$ENV{SHOP_KAFKA_PORT}
+Define SHOP_PG_PORT $ENV{SHOP_PG_PORT}
+Define SHOP_MONGO_URI mongodb://127.0.0.1:$ENV{SHOP_MONGO_PORT}/shop_test
+Include $top/conf/modules.conf
+ShopKafkaWorker Off
+$extra
+Listen 127.0.0.1:$port
+<VirtualHost 127.0.0.1:$port>
+    Include \${SHOP_CONF_DIR}/auth.conf
+</VirtualHost>
+CONF
+    close $fh;
+    system('/usr/sbin/apache2', '-f', "$dir/httpd.conf", '-k', 'start') == 0
+        or die "$name: httpd did not start: " . `cat $dir/error.log 2>/dev/null`;
+    my $self = bless { name => $name, dir => $dir, tmp => $tmp, port => $port }, 'ShopTest::Httpd';
+    push @ShopTest::Httpd::running, $self;
+    wait_for(20, sub { IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 1) })
+        or die "$name: httpd does not listen on $port";
+    return $self;
+}
+
+package ShopTest::Httpd;
+
+sub url { "http://127.0.0.1:$_[0]{port}$_[1]" }
+
+# request(METHOD, PATH, OPTION => VALUE...) -> (status, decoded body or undef, res),
+# with request_json's options token and json
+sub request {
+    my ($self, $method, $path, %opt) = @_;
+    require LWP::UserAgent;
+    require HTTP::Request;
+    my $req = HTTP::Request->new($method => $self->url($path));
+    my $body = exists $opt{json} ? JSON::PP->new->utf8->encode($opt{json}) : '';
+    $req->header('Content-Type' => 'application/json') if length $body;
+    $req->header('Content-Length' => length $body);
+    $req->content($body);
+    $req->header(Authorization => "Bearer $opt{token}") if defined $opt{token};
+    my $res = LWP::UserAgent->new(timeout => 30, keep_alive => 0)->request($req);
+    return ($res->code, eval { JSON::PP->new->utf8->decode($res->content) }, $res);
+}
+
+# GETs PATH with TOKEN from N processes at once, each on a connection of its own;
+# marks each request with a unique query string. -> (codes, pids that answered)
+sub get_many {
+    my ($self, $path, $token, $n) = @_;
+    require LWP::UserAgent;
+    require POSIX;
+    my $mark = 'probe=' . ShopTest::unique_tag();
+    my $url = $self->url($path . ($path =~ /\?/ ? '&' : '?') . $mark);
+    my @pids;
+    pipe(my $read, my $write) or die "pipe: $!";
+    for (1 .. $n) {
+        my $pid = fork // die "fork: $!";
+        if (!$pid) {
+            close $read;
+            my $ua = LWP::UserAgent->new(timeout => 30, keep_alive => 0);
+            my $res = $ua->get($url, Authorization => "Bearer $token");
+            syswrite $write, $res->code . "\n";
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    close $write;
+    my @codes = map { chomp; $_ } <$read>;
+    waitpid($_, 0) for @pids;
+    my %answered;
+    for (1 .. 40) {                         # the log line is written after the answer
+        %answered = map { (split ' ')[0] => 1 } grep { /\Q$mark\E/ } $self->access_log;
+        last if keys %answered && (grep { /\Q$mark\E/ } $self->access_log) >= $n;
+        select undef, undef, undef, 0.05;
+    }
+    return (\@codes, [sort keys %answered]);
+}
+
+sub access_log { my $f = "$_[0]{dir}/access.log"; open(my $in, '<', $f) or return (); <$in> }
+sub error_log { my $f = "$_[0]{dir}/error.log"; open(my $in, '<', $f) or return ''; local $/; <$in> }
+
+sub stop {
+    my ($self) = @_;
+    return if $self->{stopped}++;
+    my $pid = `cat $self->{dir}/httpd.pid 2>/dev/null`;
+    chomp $pid;
+    system('/usr/sbin/apache2', '-f', "$self->{dir}/httpd.conf", '-k', 'stop');
+    ShopTest::wait_for(15, sub { !$pid || !kill(0, $pid) });
+}
+
+sub DESTROY { $_[0]->stop }
+
+# stopped before global destruction, even when the test dies
+our @running;
+END { $_->stop for grep { defined } @running; @running = () }
+
+
 1;
