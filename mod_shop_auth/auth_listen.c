@@ -102,13 +102,19 @@ static void watch(auth_listen_t *l, PGconn *conn)
 static void *APR_THREAD_FUNC run(apr_thread_t *thread, void *data)
 {
     auth_listen_t *l = data;
-    int waited;
+    int waited, failures = 0;
 
     while (!stopping(l)) {
         PGconn *conn = PQconnectdb(l->spec.conninfo);
 
-        if (PQstatus(conn) == CONNECTION_OK)
+        if (PQstatus(conn) == CONNECTION_OK) {
+            failures = 0;
             watch(l, conn);
+        }
+        else if (!failures++)           /* once per outage */
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->spec.s, SHOPLOGNO(02113)
+                         "%s: cannot connect (%s); checking the database on every request "
+                         "until it can", l->spec.name, PQerrorMessage(conn));
         PQfinish(conn);
         for (waited = 0; waited < LISTEN_RETRY_MS && !stopping(l); waited += LISTEN_POLL_MS)
             apr_sleep(apr_time_from_msec(LISTEN_POLL_MS));

@@ -1,0 +1,53 @@
+# `apachectl -t` refuses bad revocation directives of mod_shop_auth with a
+# message naming the directive, and accepts good ones.
+use strict;
+use warnings;
+use Apache::Test qw(-withtestmore);
+use File::Temp qw(tempfile);
+use ShopTest;
+
+my @cases = (
+    [ 'ShopAuthRevocationSlots 15',         qr/ShopAuthRevocationSlots: give a number of entries, 16 to 4194304/ ],
+    [ 'ShopAuthRevocationSlots 4194305',    qr/ShopAuthRevocationSlots: give a number/ ],
+    [ 'ShopAuthRevocationSlots lots',       qr/ShopAuthRevocationSlots: give a number/ ],
+    [ 'ShopAuthRevocationDB "port=notaport x"', qr/ShopAuthRevocationDB: / ],
+    [ "<VirtualHost *:1>\nShopAuthRevocationSlots 100\n</VirtualHost>", qr/ShopAuthRevocationSlots cannot occur within/ ],
+    [ "<VirtualHost *:1>\nShopAuthRevocationDB \"host=x\"\n</VirtualHost>", qr/ShopAuthRevocationDB cannot occur within/ ],
+);
+
+plan tests => 2 * @cases + 2;
+
+# configtest(DIRECTIVES) -> (exit status, output)
+sub configtest {
+    my ($directives) = @_;
+    my ($fh, $file) = tempfile(SUFFIX => '.conf', UNLINK => 1);
+    my $build = top_dir() . '/build';
+    print $fh <<"CONF";
+ServerRoot /etc/apache2
+ServerName localhost
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule dbd_module /usr/lib/apache2/modules/mod_dbd.so
+LoadModule shop_kafka_module $build/mod_shop_kafka.so
+LoadModule shop_auth_module $build/mod_shop_auth.so
+ErrorLog /dev/null
+Listen 127.0.0.1:1
+$directives
+CONF
+    close $fh;
+    my $out = `/usr/sbin/apache2 -t -f $file 2>&1`;
+    return ($? >> 8, $out);
+}
+
+for my $case (@cases) {
+    my ($directive, $message) = @$case;
+    my ($status, $out) = configtest($directive);
+    (my $name = $directive) =~ s/\n/ /g;
+    isnt($status, 0, "configtest fails for: $name");
+    like($out, $message, "and names the directive: $name") or diag($out);
+}
+
+my ($status, $out) = configtest(qq{ShopAuthRevocationSlots 16\nShopAuthRevocationDB "host=127.0.0.1 port=5432 dbname=shop"});
+is($status, 0, 'valid revocation directives pass configtest') or diag($out);
+like($out, qr/Syntax OK/, 'Syntax OK');
