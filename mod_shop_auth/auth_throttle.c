@@ -1,7 +1,9 @@
 /*
  * auth_throttle.c: limits failed sign-ins per account and per client address.
  * Counters live in PostgreSQL (auth_throttle, one row per key and window) so
- * every child and every httpd in front of the database shares them.
+ * every child and every httpd in front of the database shares them. Each
+ * failure also deletes up to THROTTLE_PURGE rows whose window has ended for
+ * every server, so the table holds about the failures of one window.
  */
 #include "auth.h"
 
@@ -26,6 +28,12 @@ static const char fail_sql[] =
     "                  then t.failures + 1 else 1 end,"
     "  window_start = case when t.window_start > now() - $2::int * interval '1 second'"
     "                      then t.window_start else now() end";
+
+#define THROTTLE_PURGE "100"
+
+static const char purge_sql[] =
+    "delete from auth_throttle where key in (select key from auth_throttle"
+    " where window_start < now() - $1::int * interval '1 second' limit " THROTTLE_PURGE ")";
 
 static const char *account_key(request_rec *r, const char *account)
 {
@@ -63,10 +71,22 @@ static void record_failure(request_rec *r, PGconn *conn, const char *key)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02008) "sign-in limit: %s", error);
 }
 
+/* Deletes a bounded batch of expired counters. */
+static void purge_expired(request_rec *r, PGconn *conn)
+{
+    const char *params[1] = { apr_itoa(r->pool, auth_conf_get(r->server)->limit_keep) };
+    const char *error = NULL;
+
+    if (!shop_pg_exec(r->pool, conn, purge_sql, 1, params, &error))
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02111) "sign-in limit: cannot "
+                      "purge expired counters: %s", error);
+}
+
 void auth_throttle_failed(request_rec *r, PGconn *conn, const char *account)
 {
     record_failure(r, conn, account_key(r, account));
     record_failure(r, conn, client_key(r));
+    purge_expired(r, conn);
 }
 
 void auth_throttle_passed(request_rec *r, PGconn *conn, const char *account)
@@ -74,5 +94,7 @@ void auth_throttle_passed(request_rec *r, PGconn *conn, const char *account)
     const char *params[1] = { account_key(r, account) };
     const char *error = NULL;
 
-    shop_pg_exec(r->pool, conn, "delete from auth_throttle where key = $1", 1, params, &error);
+    if (!shop_pg_exec(r->pool, conn, "delete from auth_throttle where key = $1", 1, params, &error))
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(02112) "sign-in limit: cannot "
+                      "reset the account's counter: %s", error);
 }
