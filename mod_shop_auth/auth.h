@@ -8,6 +8,7 @@
 #include "httpd.h"
 #include "http_config.h"
 #include "apr_thread_mutex.h"
+#include "apr_thread_cond.h"
 
 #include <cJSON.h>
 #include <libpq-fe.h>
@@ -28,6 +29,7 @@ typedef struct {
     const char *role_claim;         /* dotted claim path */
     /* per process, created in child_init */
     apr_thread_mutex_t *lock;       /* guards the three fields below, never held across I/O */
+    apr_thread_cond_t *fetched_cond;    /* signalled when a download ends */
     struct auth_external_keys *keys;    /* the current keys, refcounted (auth_external.c) */
     int fetching;                   /* a thread is downloading the JWKS */
     apr_time_t fetched;             /* when the last download started */

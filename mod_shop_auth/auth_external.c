@@ -6,7 +6,8 @@
  * No lock is held across the download or a verification: the lock only
  * guards which key set is current and the reference counts that keep a
  * replaced set alive until its last user is done. One thread downloads at a
- * time; the others go on with the keys they have.
+ * time; the others go on with the keys they have, or, before the first
+ * download has ended, wait for it (on a condition, which releases the lock).
  */
 #include "auth.h"
 
@@ -125,6 +126,7 @@ static keys_t *install(auth_external_t *ext, keys_t *fresh, keys_t *held)
 
     apr_thread_mutex_lock(ext->lock);
     ext->fetching = 0;
+    apr_thread_cond_broadcast(ext->fetched_cond);
     old = fresh ? ext->keys : NULL;
     if (fresh)
         ext->keys = hold(fresh);
@@ -145,8 +147,11 @@ const char *auth_external_verify(request_rec *r, auth_external_t *ext, const sho
     if (!ext->lock)
         return "the external identity provider is not set up in this process";
     apr_thread_mutex_lock(ext->lock);
-    keys = hold(ext->keys);
     fetch = claim_download(ext, shop_jwt_kid(jwt), apr_time_now());
+    if (!fetch && !ext->keys && ext->fetching)      /* the first download: wait for it */
+        apr_thread_cond_timedwait(ext->fetched_cond, ext->lock,
+                                  apr_time_from_msec(AUTH_JWKS_TIMEOUT_MS + 1000));
+    keys = hold(ext->keys);
     apr_thread_mutex_unlock(ext->lock);
     if (fetch)
         keys = install(ext, download(r, ext), keys);
@@ -187,7 +192,8 @@ void auth_external_child_init(apr_pool_t *pchild, server_rec *s)
             apr_pool_cleanup_register(pchild, NULL, curl_cleanup, apr_pool_cleanup_null);
         }
         if ((rv = apr_thread_mutex_create(&ext->lock, APR_THREAD_MUTEX_DEFAULT, pchild))
-            != APR_SUCCESS) {
+            != APR_SUCCESS
+            || (rv = apr_thread_cond_create(&ext->fetched_cond, pchild)) != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SHOPLOGNO(02110) "cannot create the "
                          "lock of the external identity provider: its tokens are refused");
             ext->lock = NULL;
