@@ -10,9 +10,9 @@
 
 #include "http_log.h"
 #include "util_mutex.h"
-#include "apr_shm.h"
 
 #include "shop_log.h"
+#include "shop_shm.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -49,10 +49,9 @@ apr_status_t auth_table_create(auth_table_t **tp, int slots, const char *mutex_t
 {
     auth_table_t *t = apr_pcalloc(pconf, sizeof(*t));
     apr_size_t size = APR_OFFSETOF(shared_t, slots) + (apr_size_t)slots * sizeof(slot_t);
-    apr_shm_t *shm;
     apr_status_t rv;
 
-    if ((rv = apr_shm_create(&shm, size, NULL, pconf)) != APR_SUCCESS) {
+    if (!(t->shared = shop_shm_zeroed(pconf, size, &rv))) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SHOPLOGNO(02101) "cannot create "
                      "%" APR_SIZE_T_FMT " bytes of shared memory for %s", size, mutex_type);
         return rv;
@@ -60,8 +59,6 @@ apr_status_t auth_table_create(auth_table_t **tp, int slots, const char *mutex_t
     if ((rv = ap_global_mutex_create(&t->mutex, NULL, mutex_type, NULL, s, pconf, 0))
         != APR_SUCCESS)
         return rv;                  /* ap_global_mutex_create has logged why */
-    t->shared = apr_shm_baseaddr_get(shm);
-    memset(t->shared, 0, size);
     t->shared->nslots = (apr_uint32_t)slots;
     t->probe = slots < AUTH_TABLE_PROBE ? slots : AUTH_TABLE_PROBE;
     *tp = t;

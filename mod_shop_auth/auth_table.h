@@ -7,8 +7,8 @@
  * slot; when none is free, the home slot remembers until when it overflowed,
  * and lookups of keys at that home answer "unknown" until then, never "absent".
  *
- * No request_rec: written to be folded into common/ (with the shared memory of
- * mod_shop_product's catalog version and mod_shop_kafka's worker status).
+ * No request_rec: written to be folded into common/ (its segment comes from
+ * common's shop_shm_zeroed, like mod_shop_kafka's worker status).
  */
 #ifndef AUTH_TABLE_H
 #define AUTH_TABLE_H

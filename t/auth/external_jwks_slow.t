@@ -13,6 +13,7 @@ use POSIX ();
 use Time::HiRes ();
 use File::Temp ();
 use ShopTest;
+use ShopAuthHttpd ();
 
 plan tests => 6;
 
@@ -52,7 +53,7 @@ sub mint {
                                       exp => time + 600 } })->{token};
 }
 
-my $httpd = shop_httpd('slowidp', 'ShopAuthExternalJWKS http://127.0.0.1:' . $listen->sockport . '/jwks.json',
+my $httpd = ShopAuthHttpd->launch('slowidp', 'ShopAuthExternalJWKS http://127.0.0.1:' . $listen->sockport . '/jwks.json',
                        "ShopAuthExternalIssuer $issuer", 'StartServers 1', 'ServerLimit 1',
                        'ThreadsPerChild 4', 'MaxRequestWorkers 4', 'MaxSpareThreads 4');
 close $listen;

@@ -14,6 +14,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest ();
 use JSON::PP ();
 use ShopTest;
+use ShopAuthHttpd ();
 
 plan tests => 99;
 
@@ -23,7 +24,7 @@ my $jwks_dir = top_dir() . '/t/htdocs/idp';
 Apache::TestRequest::module('default');
 my @idp = ("ShopAuthExternalJWKS " . Apache::TestRequest::resolve_url('/idp/revocation-jwks.json'),
            "ShopAuthExternalIssuer $idp");
-my @servers = (shop_httpd('a', @idp), shop_httpd('b', @idp));
+my @servers = (ShopAuthHttpd->launch('a', @idp), ShopAuthHttpd->launch('b', @idp));
 my ($one, $two) = @servers;
 my $admin = catalog_admin();
 

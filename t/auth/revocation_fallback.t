@@ -9,12 +9,13 @@ use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
 use ShopTest;
+use ShopAuthHttpd ();
 
 my $USERS = 20;
 plan tests => 5 + 4 * $USERS;
 
-my $blind = shop_httpd('blind', qq{ShopAuthRevocationDB "host=127.0.0.1 port=1 dbname=shop user=shop connect_timeout=1"});
-my $tiny = shop_httpd('tiny', 'ShopAuthRevocationSlots 16');
+my $blind = ShopAuthHttpd->launch('blind', qq{ShopAuthRevocationDB "host=127.0.0.1 port=1 dbname=shop user=shop connect_timeout=1"});
+my $tiny = ShopAuthHttpd->launch('tiny', 'ShopAuthRevocationSlots 16');
 
 # a new user: (id, fields, token)
 sub new_user {
@@ -35,7 +36,7 @@ is(me($blind, $token), 200, 'an httpd without its watcher accepts a valid token 
 my ($code) = request_json('shop_auth', 'POST', '/auth/sign-out', token => $token);
 is($code, 204, 'the user signs out on the test server');
 is(me($blind, $token), 401, 'the httpd without its watcher refuses the token at once');
-like($blind->error_log, qr/SHOP02113: revoked tokens: cannot connect/, '... and logged that its watcher cannot connect');
+like($blind->log, qr/SHOP02113: revoked tokens: cannot connect/, '... and logged that its watcher cannot connect');
 
 # ---- a full table: the database decides for the users that did not fit ----------------
 
@@ -49,5 +50,5 @@ for my $u (@users) {
     is($code, 200, '... the user signs in again');
     is(me($tiny, $body->{token}), 200, '... and the new token works');
 }
-ok(wait_for(5, sub { $tiny->error_log =~ /SHOP02106: the revocation table is full/ }),
+ok(wait_for(5, sub { $tiny->log =~ /SHOP02106: the revocation table is full/ }),
    'the httpd logged that its revocation table is full');

@@ -3,8 +3,8 @@
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
-use File::Temp qw(tempfile);
 use ShopTest;
+use ShopHttpd ();
 
 my @cases = (
     [ 'ShopAuthRevocationSlots 15',         qr/ShopAuthRevocationSlots: give a number of entries, 16 to 4194304/ ],
@@ -17,28 +17,7 @@ my @cases = (
 
 plan tests => 2 * @cases + 2;
 
-# configtest(DIRECTIVES) -> (exit status, output)
-sub configtest {
-    my ($directives) = @_;
-    my ($fh, $file) = tempfile(SUFFIX => '.conf', UNLINK => 1);
-    my $build = top_dir() . '/build';
-    print $fh <<"CONF";
-ServerRoot /etc/apache2
-ServerName localhost
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule dbd_module /usr/lib/apache2/modules/mod_dbd.so
-LoadModule shop_kafka_module $build/mod_shop_kafka.so
-LoadModule shop_auth_module $build/mod_shop_auth.so
-ErrorLog /dev/null
-Listen 127.0.0.1:1
-$directives
-CONF
-    close $fh;
-    my $out = `/usr/sbin/apache2 -t -f $file 2>&1`;
-    return ($? >> 8, $out);
-}
+sub configtest { ShopHttpd::configtest(@_) }
 
 for my $case (@cases) {
     my ($directive, $message) = @$case;
