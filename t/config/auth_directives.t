@@ -34,12 +34,7 @@ my @cases = (
 
 plan tests => 2 * @cases + 2;
 
-for my $case (@cases) {
-    my ($lines, $message) = @$case;
-    my ($status, $out) = ShopHttpd::configtest(@$lines);
-    isnt($status, 0, "configtest fails for: @$lines");
-    like($out, $message, "and names the directive: @$lines");
-}
+ShopHttpd::configtest_refuses(@$_) for @cases;
 
 my ($status, $out) = ShopHttpd::configtest("ShopAuthSigningKey $key", 'ShopAuthTokenLifetime 2592000',
                                            'ShopAuthExternalJWKS https://idp.example/jwks.json',

@@ -19,13 +19,7 @@ plan tests => 2 * @cases + 2;
 
 sub configtest { ShopHttpd::configtest(@_) }
 
-for my $case (@cases) {
-    my ($directive, $message) = @$case;
-    my ($status, $out) = configtest($directive);
-    (my $name = $directive) =~ s/\n/ /g;
-    isnt($status, 0, "configtest fails for: $name");
-    like($out, $message, "and names the directive: $name") or diag($out);
-}
+ShopHttpd::configtest_refuses(@$_) for @cases;
 
 my ($status, $out) = configtest(qq{ShopAuthRevocationSlots 16\nShopAuthRevocationDB "host=127.0.0.1 port=5432 dbname=shop"});
 is($status, 0, 'valid revocation directives pass configtest') or diag($out);

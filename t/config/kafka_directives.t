@@ -23,12 +23,7 @@ my @cases = (
 
 plan tests => 2 * @cases + 2;
 
-for my $case (@cases) {
-    my ($directive, $message) = @$case;
-    my ($status, $out) = ShopHttpd::configtest($directive);
-    isnt($status, 0, "configtest fails for: $directive");
-    like($out, $message, "and names the directive: $directive");
-}
+ShopHttpd::configtest_refuses(@$_) for @cases;
 
 my ($status, $out) = ShopHttpd::configtest('ShopKafkaBrokers 127.0.0.1:9092,kafka-2:9093',
                                            'ShopKafkaWorker On', 'ShopKafkaOutboxPoll 500ms',

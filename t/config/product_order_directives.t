@@ -20,12 +20,7 @@ my @cases = (
 
 plan tests => 2 * @cases + 2;
 
-for my $case (@cases) {
-    my ($directive, $message) = @$case;
-    my ($status, $out) = ShopHttpd::configtest($directive);
-    isnt($status, 0, "configtest fails for: $directive");
-    like($out, $message, "and names the directive: $directive");
-}
+ShopHttpd::configtest_refuses(@$_) for @cases;
 
 my ($status, $out) = ShopHttpd::configtest("ShopProductUploadDir $dir",
                                            'ShopOrderMongoURI mongodb://127.0.0.1:27017/shop');

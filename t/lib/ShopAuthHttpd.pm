@@ -2,8 +2,7 @@
 # conf/modules.conf and conf/auth.conf against the test database, with two
 # children of two threads (its own process tree and shared memory), for the
 # tests that need a second httpd (t/auth/revocation*.t). Its access log names
-# the pid of the child that answered each request. Stopped at the latest in END,
-# before File::Temp removes its directory.
+# the pid of the child that answered each request. Stopped like every ShopHttpd.
 #
 #   my $h = ShopAuthHttpd->launch('a', 'ShopAuthRevocationSlots 16');
 #   $h->request('GET', '/auth/me', token => $t); $h->get_many('/auth/me', $t, 6);
@@ -17,7 +16,6 @@ use ShopTest ();
 our @ISA = ('ShopHttpd');
 
 my $json = JSON::PP->new->utf8->canonical;
-my @running;
 
 # launch(NAME, DIRECTIVE...): a started server; the DIRECTIVEs come after modules.conf
 sub launch {
@@ -37,7 +35,6 @@ sub launch {
     my $self = $class->new(name => $name);
     ($self->{conf} = $conf) =~ s{DIR/}{$self->{dir}/};
     $self->start or die "httpd $name did not start: $self->{why}\n" . $self->log;
-    push @running, $self;
     return $self;
 }
 
@@ -89,7 +86,5 @@ sub get_many {
 }
 
 sub access_log { my $f = "$_[0]{dir}/access.log"; open(my $in, '<', $f) or return (); <$in> }
-
-END { local $?; $_->stop for grep { $_->{running} } @running; @running = () }
 
 1;

@@ -1,7 +1,8 @@
 # ShopHttpd: a small httpd of a test's own (mod_shop_kafka and what the test
 # adds), for the tests that stop, kill or reconfigure the worker without
 # disturbing the suite's server. Its directory, config and error log are in a
-# temporary directory; it is stopped when the object goes.
+# temporary directory; it is stopped when the object goes, or at the latest when
+# the test ends (before File::Temp removes the directory its pid file is in).
 #
 #   my $h = ShopHttpd->new(conf => "ShopKafkaWorker On\n...");
 #   $h->start or die $h->{why};
@@ -12,11 +13,20 @@ use warnings;
 
 use File::Temp qw(tempdir);
 use IO::Socket::INET ();
+use Scalar::Util ();
 use JSON::PP ();
+use Test::More ();
 use Time::HiRes ();
 use ShopTest ();
 
 my $json = JSON::PP->new->utf8->canonical;
+my %live;                   # the servers of this test, weakly held, for END
+
+# File::Temp's END (compiled earlier) runs after this one: stop what still runs
+END {
+    local $?;
+    $_ && $_->{running} && $_->stop for values %live;
+}
 
 sub top_dir { ShopTest::top_dir() }
 
@@ -25,7 +35,9 @@ sub new {
     my ($class, %opt) = @_;
     my $dir = tempdir(CLEANUP => 1);
     chmod 0755, $dir;
-    return bless { %opt, dir => $dir }, $class;
+    my $self = bless { %opt, dir => $dir }, $class;
+    Scalar::Util::weaken($live{"$self"} = $self);
+    return $self;
 }
 
 sub config {
@@ -156,12 +168,24 @@ sub configtest {
     return ($? >> 8, $out);
 }
 
+# configtest_refuses(LINES, QR): two tests: `apache2 -t` fails on LINES (one
+# string, or an array of lines) and its output says why (matches QR)
+sub configtest_refuses {
+    my ($lines, $why) = @_;
+    my @lines = ref $lines ? @$lines : ($lines);
+    (my $name = "@lines") =~ s/\s+/ /g;
+    my ($status, $out) = configtest(@lines);
+    Test::More::isnt($status, 0, "configtest fails for: $name");
+    Test::More::like($out, $why, "... and says why: $name") or Test::More::diag($out);
+}
+
 sub DESTROY {
     my ($self) = @_;
     local ($?, $@);
     my @workers = $self->workers;
     $self->stop if $self->{running};
     kill 'KILL', @workers;
+    delete $live{"$self"};
 }
 
 1;
