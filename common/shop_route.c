@@ -22,12 +22,15 @@ static int method_matches(const request_rec *r, const char *method)
            || (r->header_only && strcmp(method, "GET") == 0);
 }
 
-int shop_dispatch(request_rec *r, const shop_route_t *routes)
+int shop_dispatch(request_rec *r, const char *handler, const shop_route_t *routes)
 {
-    apr_array_header_t *allowed = apr_array_make(r->pool, 4, sizeof(const char *));
+    apr_array_header_t *allowed;
     const shop_route_t *route;
     const char *id;
 
+    if (!r->handler || strcmp(r->handler, handler))
+        return DECLINED;
+    allowed = apr_array_make(r->pool, 4, sizeof(const char *));
     for (route = routes; route->method; route++) {
         if (!shop_path_match(r->pool, route->path, r->uri, &id))
             continue;

@@ -19,8 +19,11 @@ typedef struct {
     shop_route_fn fn;
 } shop_route_t;
 
-/* routes ends with an entry whose method is NULL */
-int shop_dispatch(request_rec *r, const shop_route_t *routes);
+/*
+ * The handler hook of a service: DECLINED unless r->handler is handler, else
+ * the answer of the matching route. routes ends with an entry whose method is NULL.
+ */
+int shop_dispatch(request_rec *r, const char *handler, const shop_route_t *routes);
 
 #pragma GCC visibility pop
 

@@ -11,6 +11,7 @@
 #include "apr_lib.h"
 
 #include "shop_parse.h"
+#include "shop_config.h"
 #include "shop_log.h"
 #include "shop_parse.h"
 
@@ -20,34 +21,31 @@ void *auth_create_server_conf(apr_pool_t *p, server_rec *s)
 {
     auth_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
 
-    conf->token_lifetime = conf->cookie_secure = -1;
-    conf->account_limit = conf->client_limit = conf->limit_window = -1;
-    conf->max_body = -1;
-    conf->revocation_slots = -1;
+    conf->token_lifetime = conf->cookie_secure = SHOP_UNSET;
+    conf->account_limit = conf->client_limit = conf->limit_window = SHOP_UNSET;
+    conf->max_body = SHOP_UNSET;
+    conf->revocation_slots = SHOP_UNSET;
     return conf;
 }
-
-#define MERGE_PTR(f)  conf->f = add->f ? add->f : base->f
-#define MERGE_INT(f)  conf->f = add->f != -1 ? add->f : base->f
 
 void *auth_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
 {
     auth_conf_t *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
 
-    MERGE_PTR(keys);
-    MERGE_PTR(issuer);
-    MERGE_INT(token_lifetime);
-    MERGE_PTR(cookie_name);
-    MERGE_INT(cookie_secure);
+    SHOP_MERGE_PTR(keys);
+    SHOP_MERGE_PTR(issuer);
+    SHOP_MERGE_INT(token_lifetime);
+    SHOP_MERGE_PTR(cookie_name);
+    SHOP_MERGE_INT(cookie_secure);
     conf->argon2 = add->argon2.t_cost ? add->argon2 : base->argon2;
-    MERGE_INT(account_limit);
-    MERGE_INT(client_limit);
-    MERGE_INT(limit_window);
-    MERGE_INT(max_body);
-    MERGE_PTR(external);
-    MERGE_PTR(cors_origins);
-    MERGE_PTR(revocation_db);
-    MERGE_INT(revocation_slots);
+    SHOP_MERGE_INT(account_limit);
+    SHOP_MERGE_INT(client_limit);
+    SHOP_MERGE_INT(limit_window);
+    SHOP_MERGE_INT(max_body);
+    SHOP_MERGE_PTR(external);
+    SHOP_MERGE_PTR(cors_origins);
+    SHOP_MERGE_PTR(revocation_db);
+    SHOP_MERGE_INT(revocation_slots);
     return conf;
 }
 
@@ -69,14 +67,14 @@ void auth_conf_finish(apr_pool_t *pconf, server_rec *s)
 
         if (!conf->issuer)              conf->issuer = AUTH_DEFAULT_ISSUER;
         if (!conf->argon2.t_cost)       conf->argon2 = argon2;
-        if (conf->token_lifetime == -1) conf->token_lifetime = AUTH_DEFAULT_LIFETIME;
+        if (conf->token_lifetime == SHOP_UNSET) conf->token_lifetime = AUTH_DEFAULT_LIFETIME;
         if (!conf->cookie_name)         conf->cookie_name = AUTH_DEFAULT_COOKIE;
-        if (conf->cookie_secure == -1)  conf->cookie_secure = 1;
-        if (conf->account_limit == -1)  conf->account_limit = AUTH_DEFAULT_ACCOUNT_LIMIT;
-        if (conf->client_limit == -1)   conf->client_limit = AUTH_DEFAULT_CLIENT_LIMIT;
-        if (conf->limit_window == -1)   conf->limit_window = AUTH_DEFAULT_LIMIT_WINDOW;
-        if (conf->max_body == -1)       conf->max_body = AUTH_DEFAULT_MAX_BODY;
-        if (conf->revocation_slots == -1) conf->revocation_slots = AUTH_DEFAULT_REVOCATION_SLOTS;
+        if (conf->cookie_secure == SHOP_UNSET)  conf->cookie_secure = 1;
+        if (conf->account_limit == SHOP_UNSET)  conf->account_limit = AUTH_DEFAULT_ACCOUNT_LIMIT;
+        if (conf->client_limit == SHOP_UNSET)   conf->client_limit = AUTH_DEFAULT_CLIENT_LIMIT;
+        if (conf->limit_window == SHOP_UNSET)   conf->limit_window = AUTH_DEFAULT_LIMIT_WINDOW;
+        if (conf->max_body == SHOP_UNSET)       conf->max_body = AUTH_DEFAULT_MAX_BODY;
+        if (conf->revocation_slots == SHOP_UNSET) conf->revocation_slots = AUTH_DEFAULT_REVOCATION_SLOTS;
         conf->decoy_hash = shop_password_hash(pconf, &conf->argon2, "decoy password");
         keep = conf->limit_window > keep ? conf->limit_window : keep;
     }
@@ -93,13 +91,9 @@ static auth_conf_t *cmd_conf(cmd_parms *cmd)
 /* A positive integer no larger than max; -1 if arg is not one. */
 static long parse_positive(const char *arg, long max)
 {
-    char *end;
     long v;
 
-    if (!apr_isdigit(*arg))
-        return -1;
-    v = strtol(arg, &end, 10);
-    return *end || v < 1 || v > max ? -1 : v;
+    return shop_parse_int(arg, 1, max, &v) ? v : -1;
 }
 
 static const char *load_key(cmd_parms *cmd, const char *arg, int signing)

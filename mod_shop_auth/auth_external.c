@@ -13,7 +13,6 @@
 
 #include "http_log.h"
 #include "apr_strings.h"
-#include <curl/curl.h>
 
 #include "shop_curl.h"
 #include "shop_log.h"
@@ -25,26 +24,17 @@ APLOG_USE_MODULE(shop_auth);
 #define AUTH_JWKS_MAX_BYTES (256 * 1024)
 
 /* GETs url into *body; NULL or the reason. */
-static const char *fetch(apr_pool_t *p, const char *url, shop_curl_body_t *d)
+static const char *fetch(apr_pool_t *p, const char *url, shop_curl_body_t *body)
 {
-    CURL *curl = curl_easy_init();
-    CURLcode rc;
-    long status = 0;
+    CURL *curl = shop_curl_new(p, url, AUTH_JWKS_TIMEOUT_MS, body, AUTH_JWKS_MAX_BYTES);
+    const char *error = NULL;
+    long status;
 
     if (!curl)
         return "cannot start libcurl";
-    shop_curl_body_init(d, p, AUTH_JWKS_MAX_BYTES);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, AUTH_JWKS_TIMEOUT_MS);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, shop_curl_collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, d);
-    rc = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK)
-        return apr_psprintf(p, "fetching %s: %s", url, curl_easy_strerror(rc));
+    status = shop_curl_perform(p, curl, &error);
+    if (error)
+        return apr_psprintf(p, "fetching %s: %s", url, error);
     if (status != 200)
         return apr_psprintf(p, "fetching %s: HTTP %ld", url, status);
     return NULL;
@@ -171,14 +161,9 @@ static apr_status_t drop_keys(void *data)
     return APR_SUCCESS;
 }
 
-static apr_status_t curl_cleanup(void *data)
-{
-    curl_global_cleanup();
-    return APR_SUCCESS;
-}
-
 void auth_external_child_init(apr_pool_t *pchild, server_rec *s)
 {
+    const char *curl_error = NULL;
     int curl_ready = 0;
     apr_status_t rv;
 
@@ -187,10 +172,9 @@ void auth_external_child_init(apr_pool_t *pchild, server_rec *s)
 
         if (!ext || ext->lock)
             continue;                                   /* none, or shared with a set-up one */
-        if (!curl_ready++) {
-            curl_global_init(CURL_GLOBAL_DEFAULT);
-            apr_pool_cleanup_register(pchild, NULL, curl_cleanup, apr_pool_cleanup_null);
-        }
+        if (!curl_ready++ && (curl_error = shop_curl_start(pchild)))
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SHOPLOGNO(02114) "libcurl: %s; the "
+                         "external identity provider's keys cannot be fetched", curl_error);
         if ((rv = apr_thread_mutex_create(&ext->lock, APR_THREAD_MUTEX_DEFAULT, pchild))
             != APR_SUCCESS
             || (rv = apr_thread_cond_create(&ext->fetched_cond, pchild)) != APR_SUCCESS) {

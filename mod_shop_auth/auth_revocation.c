@@ -11,7 +11,7 @@
  *
  *   - a revoking request of this httpd stores the new generation right after
  *     its commit, so the very next request of any child sees it;
- *   - a watcher thread per child LISTENs to shop_auth_revoked (auth_listen.c,
+ *   - a watcher thread per child LISTENs to shop_auth_revoked (common/shop_listen.c,
  *     ShopAuthRevocationDB) for the changes of other servers and of SQL, and
  *     reloads the revocations that matter on each (re)connection.
  *
@@ -33,7 +33,7 @@
 #include "shop_parse.h"
 #include "shop_pg.h"
 
-#include "auth_listen.h"
+#include "shop_listen.h"
 #include "auth_table.h"
 
 APLOG_USE_MODULE(shop_auth);
@@ -43,7 +43,7 @@ APLOG_USE_MODULE(shop_auth);
 #define REVOCATION_CHANNEL "shop_auth_revoked"
 
 static auth_table_t *table;                         /* this httpd's, from post_config */
-static auth_listen_t *watcher;                      /* this child's, from child_init */
+static shop_listen_t *watcher;                      /* this child's, from child_init */
 static apr_interval_time_t keep;                    /* how long a revocation matters */
 
 /* ---- the table ----------------------------------------------------------- */
@@ -160,8 +160,9 @@ int auth_revocation_post_config(apr_pool_t *pconf, server_rec *s)
 void auth_revocation_child_init(apr_pool_t *pchild, server_rec *s)
 {
     auth_conf_t *conf = auth_conf_get(s);
-    auth_listen_spec_t spec = { "revoked tokens", conf->revocation_db, REVOCATION_CHANNEL,
-                                sync_table, notified, NULL, s };
+    shop_listen_spec_t spec = { "revoked tokens", "checking the database on every request",
+                                conf->revocation_db, REVOCATION_CHANNEL, sync_table, notified,
+                                NULL, s };
     apr_status_t rv;
 
     if (!table)
@@ -172,7 +173,7 @@ void auth_revocation_child_init(apr_pool_t *pchild, server_rec *s)
         table = NULL;
         return;
     }
-    if (conf->revocation_db && auth_listen_start(pchild, &spec, &watcher) != APR_SUCCESS)
+    if (conf->revocation_db && shop_listen_start(pchild, &spec, &watcher) != APR_SUCCESS)
         watcher = NULL;
 }
 
@@ -202,7 +203,7 @@ static shop_error_t *current_generation(request_rec *r, const char *user, apr_in
     apr_uuid_t key;
 
     *generation = 0;
-    if (table && auth_listen_current(watcher) && apr_uuid_parse(&key, user) == APR_SUCCESS)
+    if (table && shop_listen_current(watcher) && apr_uuid_parse(&key, user) == APR_SUCCESS)
         switch (auth_table_get(table, key.data, apr_time_now(), generation)) {
         case AUTH_TABLE_ABSENT:
             *generation = 0;

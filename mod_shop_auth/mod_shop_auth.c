@@ -48,9 +48,7 @@ static const shop_route_t routes[] = {
 
 static int auth_handler(request_rec *r)
 {
-    if (!r->handler || strcmp(r->handler, "shop-auth"))
-        return DECLINED;
-    return shop_dispatch(r, routes);
+    return shop_dispatch(r, "shop-auth", routes);
 }
 
 static int origin_allowed(const apr_array_header_t *origins, const char *origin)

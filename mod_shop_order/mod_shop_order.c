@@ -57,9 +57,7 @@ static const shop_route_t routes[] = {
 
 static int order_handler(request_rec *r)
 {
-    if (!r->handler || strcmp(r->handler, "shop-order"))
-        return DECLINED;
-    return shop_dispatch(r, routes);
+    return shop_dispatch(r, "shop-order", routes);
 }
 
 static void child_init(apr_pool_t *pchild, server_rec *s)

@@ -28,9 +28,7 @@ static const shop_route_t routes[] = {
 
 static int payment_handler(request_rec *r)
 {
-    if (!r->handler || strcmp(r->handler, "shop-payment"))
-        return DECLINED;
-    return shop_dispatch(r, routes);
+    return shop_dispatch(r, "shop-payment", routes);
 }
 
 static void register_hooks(apr_pool_t *p)

@@ -47,9 +47,7 @@ static const shop_route_t routes[] = {
 
 static int product_handler(request_rec *r)
 {
-    if (!r->handler || strcmp(r->handler, "shop-product"))
-        return DECLINED;
-    return shop_dispatch(r, routes);
+    return shop_dispatch(r, "shop-product", routes);
 }
 
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)

@@ -7,6 +7,7 @@
 #include "http_log.h"
 #include "apr_strings.h"
 #include "apr_uri.h"
+#include "shop_config.h"
 #include "shop_parse.h"
 
 APLOG_USE_MODULE(shop_product);
@@ -20,29 +21,26 @@ void *product_create_server_conf(apr_pool_t *p, server_rec *s)
 {
     product_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
 
-    conf->max_body = conf->upload_max = -1;
-    conf->max_age = conf->cache = -1;
-    conf->cache_size = -1;
+    conf->max_body = conf->upload_max = SHOP_UNSET;
+    conf->max_age = conf->cache = SHOP_UNSET;
+    conf->cache_size = SHOP_UNSET;
     return conf;
 }
-
-#define MERGE_PTR(f)  conf->f = add->f ? add->f : base->f
-#define MERGE_INT(f)  conf->f = add->f != -1 ? add->f : base->f
 
 void *product_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
 {
     product_conf_t *base = basev, *add = addv, *conf = apr_pcalloc(p, sizeof(*conf));
 
-    MERGE_INT(max_body);
-    MERGE_INT(max_age);
-    MERGE_INT(cache);
-    MERGE_INT(cache_size);
-    MERGE_PTR(watch_db);
-    MERGE_PTR(upload_dir);
-    MERGE_PTR(upload_url);
-    MERGE_INT(upload_max);
-    MERGE_PTR(cloudinary_url);
-    MERGE_PTR(cloudinary_api);
+    SHOP_MERGE_INT(max_body);
+    SHOP_MERGE_INT(max_age);
+    SHOP_MERGE_INT(cache);
+    SHOP_MERGE_INT(cache_size);
+    SHOP_MERGE_PTR(watch_db);
+    SHOP_MERGE_PTR(upload_dir);
+    SHOP_MERGE_PTR(upload_url);
+    SHOP_MERGE_INT(upload_max);
+    SHOP_MERGE_PTR(cloudinary_url);
+    SHOP_MERGE_PTR(cloudinary_api);
     return conf;
 }
 
@@ -51,12 +49,12 @@ void product_conf_finish(server_rec *s)
     for (; s; s = s->next) {
         product_conf_t *conf = product_conf(s);
 
-        if (conf->max_body == -1)   conf->max_body = PRODUCT_DEFAULT_MAX_BODY;
-        if (conf->max_age == -1)    conf->max_age = PRODUCT_DEFAULT_MAX_AGE;
-        if (conf->cache == -1)      conf->cache = conf->watch_db != NULL;
-        if (conf->cache_size == -1) conf->cache_size = PRODUCT_DEFAULT_CACHE_SIZE;
+        if (conf->max_body == SHOP_UNSET)   conf->max_body = PRODUCT_DEFAULT_MAX_BODY;
+        if (conf->max_age == SHOP_UNSET)    conf->max_age = PRODUCT_DEFAULT_MAX_AGE;
+        if (conf->cache == SHOP_UNSET)      conf->cache = conf->watch_db != NULL;
+        if (conf->cache_size == SHOP_UNSET) conf->cache_size = PRODUCT_DEFAULT_CACHE_SIZE;
         if (!conf->upload_url)      conf->upload_url = PRODUCT_DEFAULT_UPLOAD_URL;
-        if (conf->upload_max == -1) conf->upload_max = PRODUCT_DEFAULT_UPLOAD_MAX;
+        if (conf->upload_max == SHOP_UNSET) conf->upload_max = PRODUCT_DEFAULT_UPLOAD_MAX;
         if (!conf->cloudinary_api)  conf->cloudinary_api = PRODUCT_DEFAULT_CLOUDINARY;
     }
 }
@@ -97,11 +95,10 @@ static const char *set_upload_max(cmd_parms *cmd, void *dummy, const char *arg)
 
 static const char *set_max_age(cmd_parms *cmd, void *dummy, const char *arg)
 {
-    char *end;
-    long v = strtol(arg, &end, 10);
+    long v;
 
-    if (*end || end == arg || v < 0 || v > 86400 * 365)
-        return "ShopProductMaxAge: give seconds, 0 or more";
+    if (!shop_parse_int(arg, 0, 86400 * 365, &v))
+        return "ShopProductMaxAge: give seconds, 0 to a year";
     cmd_conf(cmd)->max_age = (int)v;
     return NULL;
 }

@@ -36,7 +36,7 @@ is(me($blind, $token), 200, 'an httpd without its watcher accepts a valid token 
 my ($code) = request_json('shop_auth', 'POST', '/auth/sign-out', token => $token);
 is($code, 204, 'the user signs out on the test server');
 is(me($blind, $token), 401, 'the httpd without its watcher refuses the token at once');
-like($blind->log, qr/SHOP02113: revoked tokens: cannot connect/, '... and logged that its watcher cannot connect');
+like($blind->log, qr/SHOP00005: revoked tokens: cannot connect/, '... and logged that its watcher cannot connect');
 
 # ---- a full table: the database decides for the users that did not fit ----------------
 

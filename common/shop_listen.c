@@ -1,7 +1,7 @@
 /*
- * auth_listen.c: the NOTIFY watcher of auth_listen.h.
+ * shop_listen.c: the NOTIFY watcher of shop_listen.h.
  */
-#include "auth_listen.h"
+#include "shop_listen.h"
 
 #include "http_log.h"
 #include "apr_atomic.h"
@@ -11,30 +11,28 @@
 
 #include "shop_log.h"
 
-APLOG_USE_MODULE(shop_auth);
-
 #define LISTEN_POLL_MS 500
 #define LISTEN_RETRY_MS 2000
 
-struct auth_listen_t {
-    auth_listen_spec_t spec;
+struct shop_listen_t {
+    shop_listen_spec_t spec;
     volatile apr_uint32_t current;
     volatile apr_uint32_t stopping;
     apr_thread_t *thread;
 };
 
-int auth_listen_current(auth_listen_t *l)
+int shop_listen_current(shop_listen_t *l)
 {
     return l && apr_atomic_read32(&l->current);
 }
 
-static int stopping(auth_listen_t *l)
+static int stopping(shop_listen_t *l)
 {
     return apr_atomic_read32(&l->stopping) != 0;
 }
 
 /* LISTEN channel, then sync. NULL or why not. */
-static const char *subscribe(auth_listen_t *l, PGconn *conn)
+static const char *subscribe(shop_listen_t *l, PGconn *conn)
 {
     char *channel = PQescapeIdentifier(conn, l->spec.channel, strlen(l->spec.channel));
     PGresult *res;
@@ -53,7 +51,7 @@ static const char *subscribe(auth_listen_t *l, PGconn *conn)
 }
 
 /* Follows notifications: 1 when the copy must be synced again, 0 when the connection is lost. */
-static int follow(auth_listen_t *l, PGconn *conn)
+static int follow(shop_listen_t *l, PGconn *conn)
 {
     struct pollfd pfd = { PQsocket(conn), POLLIN, 0 };
     PGnotify *note;
@@ -74,34 +72,34 @@ static int follow(auth_listen_t *l, PGconn *conn)
     return 0;
 }
 
-static void watch(auth_listen_t *l, PGconn *conn)
+static void watch(shop_listen_t *l, PGconn *conn)
 {
     const char *error;
 
     while (!stopping(l)) {
         if ((error = subscribe(l, conn))) {
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->spec.s, SHOPLOGNO(02102)
-                         "%s: cannot follow the database (%s); checking it on every request",
-                         l->spec.name, error);
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->spec.s, SHOPLOGNO(00002)
+                         "%s: cannot follow the database (%s); %s",
+                         l->spec.name, error, l->spec.meanwhile);
             return;
         }
         apr_atomic_set32(&l->current, 1);
-        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, l->spec.s, SHOPLOGNO(02103)
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, l->spec.s, SHOPLOGNO(00003)
                      "%s: following NOTIFY %s", l->spec.name, l->spec.channel);
         if (!follow(l, conn))
             break;
         apr_atomic_set32(&l->current, 0);
     }
     if (apr_atomic_read32(&l->current) && !stopping(l))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->spec.s, SHOPLOGNO(02104)
-                     "%s: lost the database connection; checking it on every request "
-                     "until it is back", l->spec.name);
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->spec.s, SHOPLOGNO(00004)
+                     "%s: lost the database connection; %s until it is back",
+                     l->spec.name, l->spec.meanwhile);
     apr_atomic_set32(&l->current, 0);
 }
 
 static void *APR_THREAD_FUNC run(apr_thread_t *thread, void *data)
 {
-    auth_listen_t *l = data;
+    shop_listen_t *l = data;
     int waited, failures = 0;
 
     while (!stopping(l)) {
@@ -112,9 +110,9 @@ static void *APR_THREAD_FUNC run(apr_thread_t *thread, void *data)
             watch(l, conn);
         }
         else if (!failures++)           /* once per outage */
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->spec.s, SHOPLOGNO(02113)
-                         "%s: cannot connect (%s); checking the database on every request "
-                         "until it can", l->spec.name, PQerrorMessage(conn));
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, l->spec.s, SHOPLOGNO(00005)
+                         "%s: cannot connect (%s); %s until it can",
+                         l->spec.name, PQerrorMessage(conn), l->spec.meanwhile);
         PQfinish(conn);
         for (waited = 0; waited < LISTEN_RETRY_MS && !stopping(l); waited += LISTEN_POLL_MS)
             apr_sleep(apr_time_from_msec(LISTEN_POLL_MS));
@@ -124,7 +122,7 @@ static void *APR_THREAD_FUNC run(apr_thread_t *thread, void *data)
 
 static apr_status_t stop(void *data)
 {
-    auth_listen_t *l = data;
+    shop_listen_t *l = data;
     apr_status_t rv;
 
     apr_atomic_set32(&l->stopping, 1);
@@ -132,15 +130,15 @@ static apr_status_t stop(void *data)
     return APR_SUCCESS;
 }
 
-apr_status_t auth_listen_start(apr_pool_t *pchild, const auth_listen_spec_t *spec,
-                               auth_listen_t **lp)
+apr_status_t shop_listen_start(apr_pool_t *pchild, const shop_listen_spec_t *spec,
+                               shop_listen_t **lp)
 {
-    auth_listen_t *l = apr_pcalloc(pchild, sizeof(*l));
+    shop_listen_t *l = apr_pcalloc(pchild, sizeof(*l));
     apr_status_t rv;
 
     l->spec = *spec;
     if ((rv = apr_thread_create(&l->thread, NULL, run, l, pchild)) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, spec->s, SHOPLOGNO(02105) "%s: "
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, spec->s, SHOPLOGNO(00006) "%s: "
                      "cannot start the watcher thread", spec->name);
         return rv;
     }
