@@ -63,7 +63,7 @@ static int follow(shop_listen_t *l, PGconn *conn)
         if (!PQconsumeInput(conn))
             return 0;
         while ((note = PQnotifies(conn))) {
-            understood &= l->spec.notified(note->extra, l->spec.baton);
+            understood &= l->spec.notified(conn, note->extra, l->spec.baton);
             PQfreemem(note);
         }
         if (!understood)

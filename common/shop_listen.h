@@ -24,9 +24,10 @@ typedef struct {
     const char *channel;            /* an SQL identifier */
     /* Reloads the copy after LISTEN; NULL or why it failed (the watcher reconnects). */
     const char *(*sync)(PGconn *conn, void *baton);
-    /* Applies one notification; 0 when the copy must be synced again (e.g. the
-     * payload was not understood, or does not carry all that changed). */
-    int (*notified)(const char *payload, void *baton);
+    /* Applies one notification (conn is the watcher's, to read more if the
+     * payload does not carry all that changed); 0 when the payload was not
+     * understood and the copy must be synced again. */
+    int (*notified)(PGconn *conn, const char *payload, void *baton);
     void *baton;
     server_rec *s;
 } shop_listen_spec_t;

@@ -53,37 +53,78 @@ int shop_pg_failed(const PGresult *res)
     return st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
 }
 
-static PGresult *exec_once(PGconn *conn, const char *sql, int n, const char *const *params)
+/* Whether res failed because the named statement is not prepared on this connection. */
+static int statement_missing(const PGresult *res)
 {
-    return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    return state && !strcmp(state, "26000");
 }
 
-PGresult *shop_pg_run(apr_pool_t *p, PGconn *conn, const char *sql, int n,
-                      const char *const *params)
+/*
+ * Runs the statement once: with its text, or, when it has a name and no
+ * transaction is open (a failure would abort it), as a statement prepared on
+ * this connection, preparing it the first time (and again after a reset).
+ */
+static PGresult *exec_once(PGconn *conn, const char *name, const char *sql, int n,
+                           const char *const *params)
+{
+    PGresult *res;
+
+    if (!name || PQtransactionStatus(conn) != PQTRANS_IDLE)
+        return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+    res = PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
+    if (!statement_missing(res))
+        return res;
+    PQclear(res);
+    res = PQprepare(conn, name, sql, n, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        return res;
+    PQclear(res);
+    return PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
+}
+
+static PGresult *run(apr_pool_t *p, PGconn *conn, const char *name, const char *sql, int n,
+                     const char *const *params)
 {
     int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
-    PGresult *res = exec_once(conn, sql, n, params);
+    PGresult *res = exec_once(conn, name, sql, n, params);
 
     if (shop_pg_failed(res) && idle && PQstatus(conn) == CONNECTION_BAD) {
         PQclear(res);
         PQreset(conn);
-        res = exec_once(conn, sql, n, params);
+        res = exec_once(conn, name, sql, n, params);
     }
     if (res)
         apr_pool_cleanup_register(p, res, result_cleanup, apr_pool_cleanup_null);
     return res;
 }
 
-PGresult *shop_pg_exec(apr_pool_t *p, PGconn *conn, const char *sql, int n,
-                       const char *const *params, const char **error)
+PGresult *shop_pg_run(apr_pool_t *p, PGconn *conn, const char *sql, int n,
+                      const char *const *params)
 {
-    PGresult *res = shop_pg_run(p, conn, sql, n, params);
+    return run(p, conn, NULL, sql, n, params);
+}
 
+static PGresult *checked(apr_pool_t *p, PGconn *conn, PGresult *res, const char **error)
+{
     if (shop_pg_failed(res)) {
         *error = apr_pstrdup(p, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
         return NULL;
     }
     return res;
+}
+
+PGresult *shop_pg_exec(apr_pool_t *p, PGconn *conn, const char *sql, int n,
+                       const char *const *params, const char **error)
+{
+    return checked(p, conn, run(p, conn, NULL, sql, n, params), error);
+}
+
+PGresult *shop_pg_exec_named(apr_pool_t *p, PGconn *conn, const char *name, const char *sql,
+                             int n, const char *const *params, const char **error)
+{
+    return checked(p, conn, run(p, conn, name, sql, n, params), error);
 }
 
 int shop_pg_unique_violation(const PGresult *res)

@@ -40,6 +40,16 @@ int shop_pg_failed(const PGresult *res);
 PGresult *shop_pg_exec(apr_pool_t *p, PGconn *conn, const char *sql, int n,
                        const char *const *params, const char **error);
 
+/*
+ * shop_pg_exec for a hot read: the statement is prepared on the connection
+ * under name (unique per SQL text, e.g. "shop_product_ids_newest") the first
+ * time, and again whenever the server lost it (a restart), so PostgreSQL
+ * plans it once per connection instead of once per request. Inside a
+ * transaction it runs as shop_pg_exec does.
+ */
+PGresult *shop_pg_exec_named(apr_pool_t *p, PGconn *conn, const char *name, const char *sql,
+                             int n, const char *const *params, const char **error);
+
 /* Whether a failed res broke a unique constraint (SQLSTATE 23505). */
 int shop_pg_unique_violation(const PGresult *res);
 

@@ -116,7 +116,7 @@ static const char *sync_table(PGconn *conn, void *baton)
 }
 
 /* "<user id> <generation>" */
-static int notified(const char *payload, void *baton)
+static int notified(PGconn *conn, const char *payload, void *baton)
 {
     const char *space = strchr(payload, ' ');
     char user[APR_UUID_FORMATTED_LENGTH + 1];

@@ -83,10 +83,10 @@ static const char *read_version(PGconn *conn, void *baton)
     return error;
 }
 
-/* A NOTIFY shop_catalog carries the version only: read it with its time (sync again). */
-static int catalog_changed(const char *payload, void *baton)
+/* A NOTIFY shop_catalog carries the version only: read it with its time. */
+static int catalog_changed(PGconn *conn, const char *payload, void *baton)
 {
-    return 0;
+    return read_version(conn, baton) == NULL;
 }
 
 void product_cache_child_init(apr_pool_t *pchild, server_rec *s)

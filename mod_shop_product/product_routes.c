@@ -216,7 +216,10 @@ static shop_error_t *list_ids(request_rec *r, PGconn *conn, const list_query_t *
     params[1] = *q->search ? like_pattern(r->pool, q->search) : NULL;
     params[2] = apr_ltoa(r->pool, q->limit);
     params[3] = apr_ltoa(r->pool, q->offset);
-    if (!(*ids = shop_pg_exec(r->pool, conn, sql, 4, params, &error)))
+    /* one statement per sort, prepared once per connection */
+    if (!(*ids = shop_pg_exec_named(r->pool, conn,
+                                    apr_pstrcat(r->pool, "shop_product_ids_", q->sort, NULL),
+                                    sql, 4, params, &error)))
         return shop_fail_db(r->pool, "list", error);
     return NULL;
 }

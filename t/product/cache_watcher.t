@@ -38,4 +38,9 @@ $started = 1;
 sql("update product set name = :'p1' where id = :'p2'", "Changed $tag", $product->{id});
 ok(wait_for(15, sub { my @m = $server->each_child($path, 'up'); codes(@m) eq '200' && names(@m) eq "Changed $tag" }),
    'PostgreSQL started and the product changed in SQL: every child shows the change');
+# the list's statement is prepared per connection: the connections PostgreSQL's
+# restart broke prepare it again
+my @lists = $server->each_child($list, 'up-list');
+is_deeply([codes(@lists), scalar(grep { $_->{content} =~ /"Changed \Q$tag\E"/ } @lists)], ['200', 4],
+          '... and the list, on every child');
 done_testing();
