@@ -28,17 +28,13 @@ my @servers = (ShopAuthHttpd->launch('a', @idp), ShopAuthHttpd->launch('b', @idp
 my ($one, $two) = @servers;
 my $admin = catalog_admin();
 
-# a new user, signed in: (id, fields, token); made admin in SQL first when asked
-sub new_user {
+# a new user, signed in on the second server: (id, fields, token); made admin in
+# SQL first when asked
+sub signed_in_user {
     my ($role) = @_;
-    my $tag = unique_tag();
-    my %f = (email => "rev.$tag\@example.test", username => "rev_$tag", firstName => 'Revo',
-             lastName => 'Cable', password => "revocable $tag");
-    my ($code, $body) = sign_up('shop_auth', \%f);
-    die "sign-up: $code\n" unless $code == 201;
-    sql("update app_user set role = 'admin' where id = :'p1'", $body->{user}{id}) if $role eq 'admin';
-    my $token = sign_in_on($two, \%f);
-    return ($body->{user}{id}, \%f, $token);
+    my ($id, $f) = new_user('rev');
+    sql("update app_user set role = 'admin' where id = :'p1'", $id) if $role eq 'admin';
+    return ($id, $f, sign_in_on($two, $f));
 }
 
 # signs in on SERVER: the token (undef if refused)
@@ -70,7 +66,7 @@ sub everywhere {
 # ---- deleted -------------------------------------------------------------------------
 
 # an admin, so that a route that reads no user row (GET /users) shows the token's fate
-my ($id, $f, $token) = new_user('admin');
+my ($id, $f, $token) = signed_in_user('admin');
 everywhere($token, '/users?limit=1', 200, 'before the deletion, the token');
 my ($code) = $one->request('DELETE', "/users/$id", token => $admin);
 is($code, 204, 'an admin deletes the user on httpd a');
@@ -79,7 +75,7 @@ is(sign_in_on($two, $f), undef, 'the deleted user cannot sign in');
 
 # ---- demoted ---------------------------------------------------------------------------
 
-($id, $f, $token) = new_user('admin');
+($id, $f, $token) = signed_in_user('admin');
 everywhere($token, '/users?limit=1', 200, 'an admin\'s token, on an admin route');
 ($code) = $one->request('PUT', "/users/$id", token => $admin, json => { role => 'user' });
 is($code, 200, 'an admin demotes the user on httpd a');
@@ -92,7 +88,7 @@ everywhere($fresh, '/users?limit=1', 403, '... which is a user\'s');
 
 # ---- new password -------------------------------------------------------------------------
 
-($id, $f, $token) = new_user('user');
+($id, $f, $token) = signed_in_user('user');
 everywhere($token, '/auth/me', 200, 'before the password change, the token');
 ($code) = $one->request('PUT', "/users/$id", token => $admin, json => { password => "another $id" });
 is($code, 200, 'an admin sets a new password on httpd a');
@@ -104,7 +100,7 @@ everywhere($fresh, '/auth/me', 200, 'its token, in the same second');
 
 # ---- sign-out ------------------------------------------------------------------------------
 
-($id, $f, $token) = new_user('user');
+($id, $f, $token) = signed_in_user('user');
 my $other_device = sign_in_on($two, $f);
 everywhere($token, '/auth/me', 200, 'before the sign-out, the token');
 ($code) = $one->request('POST', '/auth/sign-out', token => $token);
@@ -116,7 +112,7 @@ everywhere($fresh, '/auth/me', 200, 'a token signed in right after the sign-out'
 
 # ---- role changed in SQL ---------------------------------------------------------------------
 
-($id, $f, $token) = new_user('user');
+($id, $f, $token) = signed_in_user('user');
 everywhere($token, '/auth/me', 200, 'before a role change in SQL, the token');
 sql("update app_user set role = 'admin' where id = :'p1'", $id);
 everywhere($token, '/auth/me', 401, 'right after the change in SQL (a trigger NOTIFYs), the token');
@@ -136,7 +132,7 @@ sub idp_token {
                           claims => { iss => $idp, sub => $sub, email => "idp.$sub\@example.test",
                                       iat => time, exp => time + 600 } })->{token};
 }
-($id) = new_user('user');
+($id) = signed_in_user('user');
 everywhere(idp_token($id), '/auth/me', 200, 'the provider\'s token for a local user');
 ($code) = $two->request('DELETE', "/users/$id", token => $admin);
 is($code, 204, 'an admin deletes the local user on httpd b');

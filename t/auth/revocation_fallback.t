@@ -17,21 +17,11 @@ plan tests => 5 + 4 * $USERS;
 my $blind = ShopAuthHttpd->launch('blind', qq{ShopAuthRevocationDB "host=127.0.0.1 port=1 dbname=shop user=shop connect_timeout=1"});
 my $tiny = ShopAuthHttpd->launch('tiny', 'ShopAuthRevocationSlots 16');
 
-# a new user: (id, fields, token)
-sub new_user {
-    my $tag = unique_tag();
-    my %f = (email => "fb.$tag\@example.test", username => "fb_$tag", firstName => 'Fall',
-             lastName => 'Back', password => "fallback $tag");
-    my ($code, $body) = sign_up('shop_auth', \%f);
-    die "sign-up: $code\n" unless $code == 201;
-    return ($body->{user}{id}, \%f, $body->{token});
-}
-
 sub me { ($_[0]->request('GET', '/auth/me', token => $_[1]))[0] }
 
 # ---- no watcher: the database decides -----------------------------------------------
 
-my ($id, $f, $token) = new_user();
+my ($id, $f, $token) = new_user('fb');
 is(me($blind, $token), 200, 'an httpd without its watcher accepts a valid token (asking the database)');
 my ($code) = request_json('shop_auth', 'POST', '/auth/sign-out', token => $token);
 is($code, 204, 'the user signs out on the test server');
@@ -40,7 +30,7 @@ like($blind->log, qr/SHOP00005: revoked tokens: cannot connect/, '... and logged
 
 # ---- a full table: the database decides for the users that did not fit ----------------
 
-my @users = map { [new_user()] } 1 .. $USERS;
+my @users = map { [new_user('fb')] } 1 .. $USERS;
 is(me($tiny, $_->[2]), 200, 'before: the token works on the small table\'s httpd') for @users;
 sql("update app_user set role = 'admin' where id in (" . join(',', map { "'$_->[0]'" } @users) . ")");
 is(me($tiny, $_->[2]), 401, "after $USERS role changes in one statement, the old token is refused") for @users;

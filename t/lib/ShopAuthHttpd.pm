@@ -24,13 +24,7 @@ sub launch {
     my $conf = join "\n", 'StartServers 2', 'ServerLimit 2', 'ThreadsPerChild 2',
         'MaxRequestWorkers 4', 'MinSpareThreads 1', 'MaxSpareThreads 4',
         'LogFormat "%P %<U%<q %>s" shop_pid', "CustomLog DIR/access.log shop_pid",
-        "Define SHOP_CONF_DIR $top/conf", "Define SHOP_MODULE_DIR $top/build",
-        "Define SHOP_AUTH_KEY $ENV{SHOP_VAR}/keys/signing-key.pem", 'Define SHOP_COOKIE_SECURE Off',
-        "Define SHOP_UPLOAD_DIR $ENV{SHOP_VAR}/uploads",
-        "Define SHOP_KAFKA_BROKERS 127.0.0.1:$ENV{SHOP_KAFKA_PORT}",
-        "Define SHOP_PG_PORT $ENV{SHOP_PG_PORT}",
-        "Define SHOP_MONGO_URI mongodb://127.0.0.1:$ENV{SHOP_MONGO_PORT}/shop_test",
-        "Include $top/conf/modules.conf", 'ShopKafkaWorker Off', @directives,
+        $class->shop_config, @directives,
         "Include $top/conf/auth.conf", '';
     my $self = $class->new(name => $name);
     ($self->{conf} = $conf) =~ s{DIR/}{$self->{dir}/};

@@ -69,29 +69,12 @@ MinSpareThreads $workers
 MaxSpareThreads @{[ $workers + $threads ]}
 EVENT
     return <<"CONF";
-ServerRoot /etc/apache2
-ServerName localhost
-PidFile $dir/httpd.pid
-DefaultRuntimeDir $dir
-ErrorLog $dir/error.log
-LogLevel info
-LogFormat "%P %{X-Test-Tag}i %>s \\"%r\\"" pids
+@{[ $self->base_config ]}LogFormat "%P %{X-Test-Tag}i %>s \\"%r\\"" pids
 CustomLog $dir/access.log pids
-User nobody
-Group nogroup
 $mpm
 MaxConnectionsPerChild 0
 
-Define SHOP_CONF_DIR $top/conf
-Define SHOP_MODULE_DIR $top/build
-Define SHOP_AUTH_KEY \${SHOP_VAR}/keys/signing-key.pem
-Define SHOP_COOKIE_SECURE Off
-Define SHOP_UPLOAD_DIR \${SHOP_VAR}/uploads
-Define SHOP_KAFKA_BROKERS 127.0.0.1:\${SHOP_KAFKA_PORT}
-Define SHOP_PG_PORT \${SHOP_PG_PORT}
-Define SHOP_MONGO_URI mongodb://127.0.0.1:\${SHOP_MONGO_PORT}/shop_test
-Include $top/conf/modules.conf
-ShopKafkaWorker Off
+@{[ $self->shop_config ]}
 @{[ $self->{conf} // '' ]}
 
 Listen 127.0.0.1:$port

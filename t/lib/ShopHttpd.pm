@@ -40,11 +40,10 @@ sub new {
     return $self;
 }
 
-sub config {
+# base_config(): the lines every test httpd starts with (its files in its directory)
+sub base_config {
     my ($self) = @_;
-    my $top = top_dir();
     my $dir = $self->{dir};
-    my $modules = join '', map { "LoadModule $_\n" } @{ $self->{modules} || [] };
     return <<"CONF";
 ServerRoot /etc/apache2
 ServerName localhost
@@ -54,6 +53,26 @@ ErrorLog $dir/error.log
 LogLevel info
 User nobody
 Group nogroup
+CONF
+}
+
+# shop_config(): the shipped conf/modules.conf on the test stack, worker off
+sub shop_config {
+    my $top = top_dir();
+    return join "\n", "Define SHOP_CONF_DIR $top/conf", "Define SHOP_MODULE_DIR $top/build",
+        "Define SHOP_AUTH_KEY $ENV{SHOP_VAR}/keys/signing-key.pem", 'Define SHOP_COOKIE_SECURE Off',
+        "Define SHOP_UPLOAD_DIR $ENV{SHOP_VAR}/uploads",
+        "Define SHOP_KAFKA_BROKERS 127.0.0.1:$ENV{SHOP_KAFKA_PORT}",
+        "Define SHOP_PG_PORT $ENV{SHOP_PG_PORT}",
+        "Define SHOP_MONGO_URI mongodb://127.0.0.1:$ENV{SHOP_MONGO_PORT}/shop_test",
+        "Include $top/conf/modules.conf", 'ShopKafkaWorker Off', '';
+}
+
+sub config {
+    my ($self) = @_;
+    my $top = top_dir();
+    my $modules = join '', map { "LoadModule $_\n" } @{ $self->{modules} || [] };
+    return $self->base_config . <<"CONF";
 LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
 LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
 LoadModule shop_kafka_module $top/build/mod_shop_kafka.so

@@ -88,7 +88,7 @@ sub outage_test {
 # ---- helpers of t/auth ----------------------------------------------------
 
 push @EXPORT, qw(request_json sql sql_value unique_tag jose b64url_decode b64url_encode
-                 jwt_parts sign_up sign_in);
+                 jwt_parts sign_up sign_in new_user);
 
 # request_json(SERVICE, METHOD, PATH, OPTION => VALUE...) -> (status, decoded body or undef, res)
 #   json => DATA     body encoded as JSON (Content-Type: application/json)
@@ -200,6 +200,18 @@ sub sign_up {
     return request_json($service, 'POST', '/auth/sign-up', json => $fields);
 }
 
+# new_user(PREFIX) -> (id, fields, token) of a new user signed up on shop_auth; fields
+# hold the email and password to sign in with
+sub new_user {
+    my ($prefix) = @_;
+    my $tag = unique_tag();
+    my %f = (email => "$prefix.$tag\@example.test", username => "${prefix}_$tag",
+             firstName => 'Test', lastName => 'User', password => "$prefix password $tag");
+    my ($code, $body) = sign_up('shop_auth', \%f);
+    die "sign-up failed: $code\n" unless $code == 201;
+    return ($body->{user}{id}, \%f, $body->{token});
+}
+
 # sign_in(SERVICE, LOGIN_FIELDS) -> (status, body, res) of POST /auth/sign-in
 sub sign_in {
     my ($service, $fields) = @_;
@@ -236,23 +248,15 @@ push @EXPORT, qw(catalog_user catalog_admin catalog_category catalog_product_bod
 
 # catalog_user() -> (token, user id) of a new user signed up on shop_auth
 sub catalog_user {
-    my $tag = unique_tag();
-    my ($code, $body) = sign_up('shop_auth', { email => "cat.$tag\@example.test", username => "cat_$tag",
-                                               firstName => 'Cathy', lastName => 'Catalog',
-                                               password => "catalog $tag" });
-    die "sign-up failed: $code\n" unless $code == 201;
-    return ($body->{token}, $body->{user}{id});
+    my ($id, $fields, $token) = new_user('cat');
+    return ($token, $id);
 }
 
 # catalog_admin() -> token of a new user made admin in the database, signed in again
 sub catalog_admin {
-    my $tag = unique_tag();
-    my %f = (email => "catadm.$tag\@example.test", username => "catadm_$tag", firstName => 'Adam',
-             lastName => 'Admin', password => "catalog admin $tag");
-    my ($code, $body) = sign_up('shop_auth', \%f);
-    die "sign-up failed: $code\n" unless $code == 201;
-    sql("update app_user set role = 'admin' where id = :'p1'", $body->{user}{id});
-    ($code, $body) = sign_in('shop_auth', { email => $f{email}, password => $f{password} });
+    my ($id, $f) = new_user('catadm');
+    sql("update app_user set role = 'admin' where id = :'p1'", $id);
+    my ($code, $body) = sign_in('shop_auth', { email => $f->{email}, password => $f->{password} });
     die "sign-in failed: $code\n" unless $code == 200 && ($body->{user}{role} // '') eq 'admin';
     return $body->{token};
 }
