@@ -16,7 +16,6 @@ use IO::Socket::INET ();
 use Scalar::Util ();
 use JSON::PP ();
 use Test::More ();
-use Time::HiRes ();
 use ShopTest ();
 
 my $json = JSON::PP->new->utf8->canonical;
@@ -155,15 +154,10 @@ sub get_json {
     return ($res->code, eval { $json->decode($res->content) });
 }
 
-# wait_for(SECONDS, CODE): CODE every 0.1 s until true; its last value
+# wait_for(SECONDS, CODE): ShopTest::wait_for, every 0.1 s (the worker tests time restarts)
 sub wait_for {
     my ($self, $seconds, $code) = @_;
-    my $deadline = Time::HiRes::time() + $seconds;
-    while (1) {
-        my $ok = $code->();
-        return $ok if $ok || Time::HiRes::time() > $deadline;
-        Time::HiRes::sleep(0.1);
-    }
+    return ShopTest::wait_for($seconds, $code, 0.1);
 }
 
 # configtest(LINE...) -> (exit status, output) of `apache2 -t` (the run's apache2,

@@ -35,14 +35,15 @@ sub stack {
     system(@cmd) == 0 or die "@cmd failed: $?";
 }
 
-# wait_for(SECONDS, CODE): calls CODE every 0.25 s until it returns true; its last value
+# wait_for(SECONDS, CODE[, INTERVAL]): calls CODE every INTERVAL (0.25) s until it
+# returns true; its last value
 sub wait_for {
-    my ($seconds, $code) = @_;
+    my ($seconds, $code, $interval) = @_;
     my $deadline = Time::HiRes::time() + $seconds;
     while (1) {
         my $ok = $code->();
         return $ok if $ok || Time::HiRes::time() > $deadline;
-        Time::HiRes::sleep(0.25);
+        Time::HiRes::sleep($interval // 0.25);
     }
 }
 
