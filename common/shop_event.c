@@ -20,14 +20,17 @@ static void format_time(char *buf, apr_size_t size, apr_time_t t)
                  tm.tm_usec / 1000);
 }
 
-cJSON *shop_event_new(const char *source, const char *type, cJSON *data)
+cJSON *shop_event_new(const char *id, const char *source, const char *type, cJSON *data)
 {
     cJSON *event = cJSON_CreateObject();
-    char id[APR_UUID_FORMATTED_LENGTH + 1], time[32];
+    char uuid_text[APR_UUID_FORMATTED_LENGTH + 1], time[32];
     apr_uuid_t uuid;
 
-    apr_uuid_get(&uuid);
-    apr_uuid_format(id, &uuid);
+    if (!id) {
+        apr_uuid_get(&uuid);
+        apr_uuid_format(uuid_text, &uuid);
+        id = uuid_text;
+    }
     format_time(time, sizeof(time), apr_time_now());
     cJSON_AddStringToObject(event, "specversion", "1.0");
     cJSON_AddStringToObject(event, "id", id);

@@ -14,8 +14,11 @@
 /*
  * {specversion:"1.0", id, source, type, time, datacontenttype, data}. Takes
  * over data; the caller owns the result (shop_json_own or cJSON_Delete).
+ * id NULL: a new UUID. An effect that may be redone (a redelivered message)
+ * passes an id derived from what it describes, so a redo repeats the same
+ * event and its consumers drop the copy.
  */
-cJSON *shop_event_new(const char *source, const char *type, cJSON *data);
+cJSON *shop_event_new(const char *id, const char *source, const char *type, cJSON *data);
 
 /* A new traceparent "00-<32 hex trace id>-<16 hex span id>-01". */
 const char *shop_traceparent_new(apr_pool_t *p);

@@ -12,10 +12,11 @@ static const char insert_sql[] =
     "case when $4::text is null then '{}'::jsonb else jsonb_build_object('traceparent', $4::text) end)";
 
 const char *shop_outbox_add(apr_pool_t *p, PGconn *conn, const char *topic, const char *key,
+                            const char *id,
                             const char *source, const char *type, cJSON *data,
                             const char *traceparent)
 {
-    cJSON *event = shop_event_new(source, type, data);
+    cJSON *event = shop_event_new(id, source, type, data);
     char *payload = cJSON_PrintUnformatted(event);
     const char *params[4] = { topic, key, payload, traceparent };
     const char *error = NULL;

@@ -14,9 +14,11 @@
 
 /*
  * Queues a CloudEvent of the given type with data (taken over) for topic/key,
- * with the traceparent header (may be NULL). NULL, or the database's error.
+ * with the traceparent header (may be NULL). id: the event's id, NULL for a
+ * new one (shop_event_new). NULL, or the database's error.
  */
 const char *shop_outbox_add(apr_pool_t *p, PGconn *conn, const char *topic, const char *key,
+                            const char *id,
                             const char *source, const char *type, cJSON *data,
                             const char *traceparent);
 

@@ -62,7 +62,7 @@ shop_error_t *shop_write_commit(request_rec *r, PGconn *conn, const shop_write_e
     const char *error = NULL;
 
     if (event && event->topic)
-        error = shop_outbox_add(r->pool, conn, event->topic, event->key, event->source,
+        error = shop_outbox_add(r->pool, conn, event->topic, event->key, event->id, event->source,
                                 event->type, cJSON_Duplicate(event->data, 1),
                                 shop_request_traceparent(r));
     if (!error)

@@ -38,6 +38,7 @@ typedef struct shop_write_t {
 typedef struct shop_write_event_t {
     const char *topic;              /* NULL: the write has no event */
     const char *key;                /* the Kafka key (the entity's id) */
+    const char *id;                 /* the event's id; NULL: a new one */
     const char *source;             /* CloudEvents source */
     const char *type;               /* CloudEvents type, e.g. "user.created" */
     const cJSON *data;              /* the caller's (e.g. owned by the pool); the outbox gets a copy */

@@ -10,6 +10,7 @@
 
 #include "apr_optional.h"
 #include "apr_pools.h"
+#include "httpd.h"
 
 #define SHOP_VERSION "0.1.0"
 
@@ -86,5 +87,59 @@ typedef shop_consume_t (*shop_consumer_fn)(const shop_message_t *msg, void *bato
 APR_DECLARE_OPTIONAL_FN(void, shop_kafka_consumer,
                         (apr_pool_t *pconf, const char *name, const char *group,
                          const char *topics, shop_consumer_fn fn, void *baton));
+
+/*
+ * Checkout events (DESIGN §5). Money in event data is as in REST: a number in
+ * major units (39.99); the stores keep integer minor units. Every id below is
+ * derived from what the event describes, so a redone effect repeats the same
+ * event and consumers drop the copy by id.
+ *
+ * payment-events, key = the checkout session id (mod_shop_payment, outbox):
+ *   payment.succeeded  id "payment.succeeded:<session id>"
+ *     {checkoutSessionId, userId, email, items:[{productId, name, price,
+ *      quantity, size, color}], amount, currency, paymentIntentId, provider,
+ *      shipping:{name, email, phone, address, city}}
+ *   payment.failed     id "payment.failed:<session id>"
+ *     the same fields, and reason
+ *   payment.refunded   id "payment.refunded:<refund id>"
+ *     {checkoutSessionId, refundId, amount (this refund), refundedTotal,
+ *      paidAmount, currency, email, userId}
+ *
+ * order-events, key = the order id (mod_shop_order):
+ *   order.created      id "order.created:<order id>"
+ *   order.updated      id "order.updated:<order id>:<status>" (a refund's:
+ *                      "order.updated:<order id>:refund:<refund id>")
+ *     data: the order as GET /orders/:id answers it.
+ *
+ * user-events (mod_shop_auth): user.created|updated|deleted, data the user.
+ */
+
+/*
+ * shop_payment_refund (mod_shop_payment): refunds amount_minor (<= 0: all that
+ * is left) of the payment of checkout session session_id through its provider,
+ * and queues payment.refunded. Writes nothing to r; the caller answers.
+ * result->status: 200 refunded; 404 no paid payment for that session; 409 more
+ * than is left; 502 the provider refused; 503 the database or provider is down.
+ */
+typedef struct {
+    int status;
+    const char *message;            /* why, when status is not 200 */
+    const char *refund_id;
+    apr_int64_t amount_minor;       /* refunded now */
+    apr_int64_t refunded_minor;     /* refunded in all, this one included */
+    apr_int64_t paid_minor;
+} shop_refund_result_t;
+
+APR_DECLARE_OPTIONAL_FN(void, shop_payment_refund,
+                        (request_rec *r, const char *session_id, apr_int64_t amount_minor,
+                         shop_refund_result_t *result));
+
+/*
+ * shop_order_for_session (mod_shop_order): the id of the order made from
+ * checkout session session_id (allocated in r->pool), or NULL when there is
+ * none yet, or when MongoDB cannot say (then *error says why).
+ */
+APR_DECLARE_OPTIONAL_FN(const char *, shop_order_for_session,
+                        (request_rec *r, const char *session_id, const char **error));
 
 #endif

@@ -230,7 +230,7 @@ static cJSON *change_user(request_rec *r, PGconn *conn, const char *sql, int n,
                           const char *const *params, const char *type, shop_error_t **err)
 {
     shop_write_t write = { type, sql, n, params, "no such user", refuse_user };
-    shop_write_event_t event;
+    shop_write_event_t event = { NULL };
     PGresult *res;
     cJSON *user;
 

@@ -431,7 +431,7 @@ static int write_finish(request_rec *r, PGconn *conn, const char *json, const ch
 {
     static const char version_sql[] =
         "select version, (extract(epoch from changed_at) * 1000000)::bigint from catalog_version";
-    shop_write_event_t event = { NULL, NULL, NULL, NULL, NULL };
+    shop_write_event_t event = { NULL };
     const char *error = NULL;
     shop_error_t *err;
     PGresult *version;
