@@ -36,17 +36,21 @@ const char *shop_parse_brokers(apr_pool_t *p, const char *list)
 
 int shop_path_match(apr_pool_t *p, const char *pattern, const char *path, const char **id)
 {
-    const char *param = strstr(pattern, "/:id");
-    apr_size_t prefix;
+    const char *param = strstr(pattern, "/:id"), *rest;
+    apr_size_t prefix, len, tail;
 
     *id = NULL;
     if (!param)
         return strcmp(pattern, path) == 0;
     prefix = param - pattern + 1;                       /* up to and with the "/" */
-    if (strncmp(pattern, path, prefix) != 0 || !path[prefix] || strchr(path + prefix, '/'))
+    rest = param + 4;                                   /* what follows the segment */
+    len = strlen(path);
+    tail = strlen(rest);
+    if (strncmp(pattern, path, prefix) != 0 || len <= prefix + tail
+        || strcmp(path + len - tail, rest) != 0)
         return 0;
-    *id = apr_pstrdup(p, path + prefix);
-    return 1;
+    *id = apr_pstrmemdup(p, path + prefix, len - prefix - tail);
+    return strchr(*id, '/') == NULL;
 }
 
 int shop_is_uuid(const char *s)

@@ -16,8 +16,9 @@
 const char *shop_parse_brokers(apr_pool_t *p, const char *list);
 
 /*
- * Whether path matches a route pattern. A pattern may end in "/:id", which
- * matches one non-empty segment, returned in *id (else *id is NULL).
+ * Whether path matches a route pattern. A pattern may hold one "/:id"
+ * ("/orders/:id", "/orders/:id/refund"), which matches one non-empty segment,
+ * returned in *id (else *id is NULL).
  */
 int shop_path_match(apr_pool_t *p, const char *pattern, const char *path, const char **id);
 

@@ -1,8 +1,8 @@
 /*
  * shop_route.h: dispatching a service's requests to its route functions.
- * A route is a method and a path; a path may end in "/:id", which captures the
- * last segment. No match: 404 JSON; path matched but not the method: 405 JSON
- * with Allow. HEAD is served by GET routes.
+ * A route is a method and a path; a path may hold one "/:id" segment, which
+ * is captured ("/orders/:id", "/orders/:id/refund"). No match: 404 JSON; path
+ * matched but not the method: 405 JSON with Allow. HEAD is served by GET routes.
  */
 #ifndef SHOP_ROUTE_H
 #define SHOP_ROUTE_H

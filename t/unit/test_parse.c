@@ -85,6 +85,13 @@ static void paths_capture_id(void **state)
     assert_false(shop_path_match(*state, "/products/:id", "/products", &id));
     assert_false(shop_path_match(*state, "/products/:id", "/products/4/2", &id));
     assert_false(shop_path_match(*state, "/products/:id", "/productsX/4", &id));
+    assert_true(shop_path_match(*state, "/orders/:id/refund", "/orders/ab/refund", &id));
+    assert_string_equal(id, "ab");
+    assert_false(shop_path_match(*state, "/orders/:id/refund", "/orders//refund", &id));
+    assert_false(shop_path_match(*state, "/orders/:id/refund", "/orders/refund", &id));
+    assert_false(shop_path_match(*state, "/orders/:id/refund", "/orders/a/b/refund", &id));
+    assert_false(shop_path_match(*state, "/orders/:id/refund", "/orders/ab/refundX", &id));
+    assert_false(shop_path_match(*state, "/orders/:id", "/orders/ab/refund", &id));
 }
 
 static void utf8_checked(void **state)
