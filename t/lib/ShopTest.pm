@@ -375,4 +375,73 @@ sub get_many {
 }
 
 
+# ---- helpers of t/order -----------------------------------------------------
+package ShopTest;
+
+push @EXPORT, qw(payment_event payment_fields mongo_command mongo_orders order_events
+                 order_from_payment);
+
+# payment_event(TYPE, SESSION, DATA) -> a CloudEvent as mod_shop_payment publishes it
+# on payment-events (id derived from the session, or from the refund)
+sub payment_event {
+    my ($type, $session, $data) = @_;
+    my $id = $type eq 'payment.refunded' ? "$type:$data->{refundId}" : "$type:$session";
+    return $json->encode({ specversion => '1.0', id => $id, source => '/mod_shop/payment',
+                           type => $type, time => '2026-01-01T00:00:00Z',
+                           datacontenttype => 'application/json',
+                           data => { checkoutSessionId => $session, %$data } });
+}
+
+# payment_fields(USER_ID, EMAIL, SESSION) -> the data of a payment.succeeded of two items
+# (2 x 19.99 + 1 x 5.50 = 45.48 usd)
+sub payment_fields {
+    my ($user, $email, $session) = @_;
+    return { userId => $user, email => $email, currency => 'usd', amount => 45.48,
+             paymentIntentId => "pi_$session", provider => 'test',
+             items => [ { productId => 7, name => 'Shirt', price => 19.99, quantity => 2,
+                          size => 'm', color => 'blue' },
+                        { productId => 'p-8', name => 'Cap', price => 5.5, quantity => 1,
+                          size => undef, color => 'red' } ],
+             shipping => { name => 'Ada Lovelace', email => $email, phone => '+44 1',
+                           address => '1 Analytical Way', city => 'London' } };
+}
+
+# mongo_command(NAME => VALUE, KEY => VALUE...) -> MongoDB's reply (hash ref) to a
+# command on the orders' database (the command's name first, as MongoDB wants),
+# through the test module's POST /mongo (t/modules/mod_shop_mongo_test.c)
+sub mongo_command {
+    my @pairs = @_;
+    my $any = JSON::PP->new->utf8->canonical->allow_nonref;
+    my @fields;
+    while (my ($k, $v) = splice @pairs, 0, 2) {
+        push @fields, $any->encode($k) . ':' . $any->encode($v);
+    }
+    my ($code, $body) = request_json('shop_order', 'POST', '/mongo',
+                                     content => '{' . join(',', @fields) . '}');
+    die "POST /mongo: $code " . ($body->{message} // '') . "\n" unless $code == 200;
+    return $body;
+}
+
+# mongo_orders(FILTER) -> the stored order documents matching FILTER
+sub mongo_orders {
+    my ($filter) = @_;
+    return @{ mongo_command(find => 'orders', filter => $filter)->{cursor}{firstBatch} };
+}
+
+# order_from_payment(SESSION[, SECONDS]) -> the stored order of checkout session
+# SESSION once the order worker made it (undef if it did not in time)
+sub order_from_payment {
+    my ($session, $seconds) = @_;
+    my $order;
+    wait_for($seconds // 30, sub { ($order) = mongo_orders({ checkoutSessionId => $session }); $order });
+    return $order;
+}
+
+# order_events(ORDER_ID) -> the CloudEvents on order-events with key ORDER_ID, oldest first
+sub order_events {
+    my ($id) = @_;
+    return map { eval { $json->decode($_->{value}) } || () } grep { $_->{key} eq $id }
+           kcat_consume('order-events');
+}
+
 1;
