@@ -56,7 +56,9 @@ sub kcat_consume {
     return map {
         chomp;
         my ($key, $headers, $value) = split /\t/, $_, 3;
-        my %h = map { split /=/, $_, 2 } grep { length } split /,/, $headers;
+        # kcat joins headers with commas: a value holding one is cut there
+        my %h = map { my ($n, $v) = split /=/, $_, 2; defined $v ? ($n => $v) : () }
+                grep { length } split /,/, $headers;
         { key => $key, value => $value, headers => \%h }
     } @lines;
 }
