@@ -88,8 +88,10 @@ sub outbox_ids {
 ($code, $body) = patch($first, 'delivered');
 is($code, 409, 'paid -> delivered: 409');
 like($body->{message} // '', qr/paid.*delivered/, '... saying from what to what');
-($code, $body) = patch($first, 'flying');
-is($code, 400, 'an unknown status: 400');
+for my $status ('flying', 'paid', 'failed', 'partially_refunded', '') {
+    ($code, $body) = patch($first, $status);
+    is($code, 400, "PATCH to '$status' (not a status an admin sets): 400");
+}
 ($code, $body) = request_json('shop_order', 'PATCH', "/orders/$first", token => $admin, content => '{"status":');
 is($code, 400, 'a body that is not JSON: 400');
 is_deeply([outbox_ids($first)], [], 'refused changes queue no event');
