@@ -65,6 +65,19 @@ int shop_is_uuid(const char *s)
     return 1;
 }
 
+int shop_is_email(const char *s)
+{
+    const char *at = strchr(s, '@'), *c;
+
+    if (!at || at == s || strchr(at + 1, '@') || at - s > 64 || strlen(s) > 254
+        || !strchr(at + 1, '.') || at[1] == '.' || s[strlen(s) - 1] == '.')
+        return 0;
+    for (c = s; *c; c++)
+        if ((unsigned char)*c <= ' ' || *c == 0x7f)
+            return 0;
+    return 1;
+}
+
 int shop_parse_int(const char *s, long min, long max, long *value)
 {
     char *end;

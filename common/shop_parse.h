@@ -25,6 +25,9 @@ int shop_path_match(apr_pool_t *p, const char *pattern, const char *path, const 
 /* Whether s is a UUID in its canonical 8-4-4-4-12 hex form. */
 int shop_is_uuid(const char *s);
 
+/* Whether s looks like a deliverable email address (local@domain.tld, no spaces). */
+int shop_is_email(const char *s);
+
 /*
  * Parses a decimal integer in [min, max] (no sign, no junk); 1 and *value
  * set, or 0.

@@ -45,19 +45,6 @@ static apr_size_t utf8_length(const char *s)
     return n;
 }
 
-static int valid_email(const char *s)
-{
-    const char *at = strchr(s, '@'), *c;
-
-    if (!at || at == s || strchr(at + 1, '@') || at - s > 64 || strlen(s) > 254
-        || !strchr(at + 1, '.') || at[1] == '.' || s[strlen(s) - 1] == '.')
-        return 0;
-    for (c = s; *c; c++)
-        if ((unsigned char)*c <= ' ' || *c == 0x7f)
-            return 0;
-    return 1;
-}
-
 static int valid_username(const char *s)
 {
     for (; *s; s++)
@@ -116,7 +103,7 @@ static const char *username_rule(const char *v)
 
 static const char *email_rule(const char *v)
 {
-    return valid_email(v) ? NULL : "must be a valid email address";
+    return shop_is_email(v) ? NULL : "must be a valid email address";
 }
 
 static const char *password_rule(const char *v)
