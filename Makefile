@@ -35,7 +35,8 @@ MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so \
-               build/test/mod_shop_mongo_test.so
+               build/test/mod_shop_mongo_test.so \
+               build/test/mod_shop_refund_test.so
 all: build
 build: $(MODULE_SO)
 

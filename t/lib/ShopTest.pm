@@ -376,6 +376,84 @@ sub get_many {
     } 1 .. $n;
 }
 
+# ---- helpers of t/payment ---------------------------------------------------
+package ShopTest;
+
+push @EXPORT, qw(payment_product checkout_body create_checkout stripe_webhook stripe_event
+                 payment_outbox payment_events);
+
+# payment_product(FIELD => VALUE...) -> the product (as POST /products answered) of a new
+# category, price 39.90 unless given, sizes m l, colors blue red
+sub payment_product {
+    my (%over) = @_;
+    my $admin = catalog_admin();
+    my $slug = catalog_category($admin)->{slug};
+    my ($code, $body) = request_json('shop_product', 'POST', '/products', token => $admin,
+                                     json => catalog_product_body($slug, %over));
+    die "POST /products failed: $code\n" unless $code == 201;
+    return $body;
+}
+
+# checkout_body(PRODUCT, LINE FIELD => VALUE...) -> a valid checkout body with one
+# line of PRODUCT (quantity 2, m, blue)
+sub checkout_body {
+    my ($product, %line) = @_;
+    return {
+        cart => [ { id => $product->{id}, quantity => 2, selectedSize => 'm',
+                    selectedColor => 'blue', %line } ],
+        shipping => { name => 'Ada Lovelace', email => 'ada@example.test', phone => '5551234567',
+                      address => '12 Analytical Row', city => 'London' },
+    };
+}
+
+# create_checkout(SERVICE, TOKEN, BODY) -> (status, body) of POST /sessions/create-checkout-session
+sub create_checkout {
+    my ($service, $token, $body) = @_;
+    return request_json($service, 'POST', '/sessions/create-checkout-session', token => $token,
+                        json => $body);
+}
+
+# stripe_event(TYPE, OBJECT) -> a Stripe event {id, type, data:{object}} with a new id
+sub stripe_event {
+    my ($type, $object) = @_;
+    return { id => 'evt_' . unique_tag(), object => 'event', type => $type,
+             created => time, data => { object => $object } };
+}
+
+# stripe_webhook(EVENT, OPTION => VALUE...) -> (status, body) of POST /webhooks/stripe
+# signed as Stripe signs: t=TS,v1=HMAC-SHA256("TS.payload") with the endpoint secret.
+#   secret => S, timestamp => TS, header => H (undef: no header), service => NAME
+sub stripe_webhook {
+    my ($event, %opt) = @_;
+    require Digest::SHA;
+    my $payload = $json->encode($event);
+    my $ts = $opt{timestamp} // time;
+    my $sig = Digest::SHA::hmac_sha256_hex("$ts.$payload", $opt{secret} // 'whsec_mod_shop_test');
+    my $header = exists $opt{header} ? $opt{header} : "t=$ts,v1=$sig";
+    return request_json($opt{service} // 'shop_payment_stripe', 'POST', '/webhooks/stripe',
+                        content => $payload,
+                        headers => [ defined $header ? ('Stripe-Signature' => $header) : () ]);
+}
+
+# payment_outbox(TOPIC, KEY) -> the payloads (decoded) of the outbox rows of TOPIC and KEY, oldest first
+sub payment_outbox {
+    my ($topic, $key) = @_;
+    return map { $json->decode($_->[0]) }
+           sql("select payload::text from outbox where topic = :'p1' and key = :'p2' order by id",
+               $topic, $key);
+}
+
+# payment_events(TOPIC, KEY, N) -> the CloudEvents (decoded) on Kafka TOPIC with KEY, once at
+# least N arrived (waits up to 30 s)
+sub payment_events {
+    my ($topic, $key, $n) = @_;
+    my @events;
+    wait_for(30, sub {
+        @events = map { $json->decode($_->{value}) } grep { $_->{key} eq $key } kcat_consume($topic);
+        @events >= $n;
+    }, 0.5);
+    return @events;
+}
 
 # ---- helpers of t/order -----------------------------------------------------
 package ShopTest;
