@@ -380,7 +380,7 @@ sub get_many {
 package ShopTest;
 
 push @EXPORT, qw(payment_product checkout_body create_checkout stripe_webhook stripe_event
-                 payment_outbox payment_events);
+                 stripe_signature payment_outbox payment_events);
 
 # payment_product(FIELD => VALUE...) -> the product (as POST /products answered) of a new
 # category, price 39.90 unless given, sizes m l, colors blue red
@@ -420,16 +420,30 @@ sub stripe_event {
              created => time, data => { object => $object } };
 }
 
-# stripe_webhook(EVENT, OPTION => VALUE...) -> (status, body) of POST /webhooks/stripe
-# signed as Stripe signs: t=TS,v1=HMAC-SHA256("TS.payload") with the endpoint secret.
+# stripe_signature(PAYLOAD, SECRET[, TIMESTAMP]) -> the Stripe-Signature header for PAYLOAD,
+# made by Stripe's own library (t/js/stripe-sign.mjs)
+sub stripe_signature {
+    my ($payload, $secret, $timestamp) = @_;
+    require IPC::Open2;
+    my $script = top_dir() . '/t/js/stripe-sign.mjs';
+    my $pid = IPC::Open2::open2(my $out, my $in, 'node', $script, $secret,
+                                defined $timestamp ? ($timestamp) : ());
+    print $in $payload;
+    close $in;
+    my $header = do { local $/; <$out> };
+    waitpid($pid, 0);
+    die "t/js/stripe-sign.mjs failed ($?)\n" if $? || !$header;
+    return $header;
+}
+
+# stripe_webhook(EVENT, OPTION => VALUE...) -> (status, body) of POST /webhooks/stripe,
+# signed as Stripe signs (t=TS,v1=HMAC-SHA256 of "TS.payload" with the endpoint secret)
 #   secret => S, timestamp => TS, header => H (undef: no header), service => NAME
 sub stripe_webhook {
     my ($event, %opt) = @_;
-    require Digest::SHA;
     my $payload = $json->encode($event);
-    my $ts = $opt{timestamp} // time;
-    my $sig = Digest::SHA::hmac_sha256_hex("$ts.$payload", $opt{secret} // 'whsec_mod_shop_test');
-    my $header = exists $opt{header} ? $opt{header} : "t=$ts,v1=$sig";
+    my $header = exists $opt{header} ? $opt{header}
+               : stripe_signature($payload, $opt{secret} // 'whsec_mod_shop_test', $opt{timestamp});
     return request_json($opt{service} // 'shop_payment_stripe', 'POST', '/webhooks/stripe',
                         content => $payload,
                         headers => [ defined $header ? ('Stripe-Signature' => $header) : () ]);
