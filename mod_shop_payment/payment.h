@@ -65,6 +65,8 @@ typedef struct {
  */
 payment_session_t *payment_session_find(request_rec *r, PGconn *conn, const char *by,
                                         const char *value, int lock, shop_error_t **err);
+/* a new UUID (a session's or a refund's id) */
+const char *payment_new_id(apr_pool_t *p);
 /* the success or cancel URL of session id */
 const char *payment_return_url(request_rec *r, const char *url, const char *id);
 int payment_sessions_create(request_rec *r, const char *id);

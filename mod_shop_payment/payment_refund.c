@@ -15,7 +15,6 @@
 
 #include "http_log.h"
 #include "apr_strings.h"
-#include "apr_uuid.h"
 
 #include "shop_http.h"
 #include "shop_log.h"
@@ -31,16 +30,6 @@ typedef struct {
     const char *provider_refund_id;
     apr_int64_t amount;
 } refund_t;
-
-static const char *new_refund_id(apr_pool_t *p)
-{
-    char text[APR_UUID_FORMATTED_LENGTH + 1];
-    apr_uuid_t uuid;
-
-    apr_uuid_get(&uuid);
-    apr_uuid_format(text, &uuid);
-    return apr_pstrdup(p, text);
-}
 
 static const char *int64(apr_pool_t *p, apr_int64_t v)
 {
@@ -113,7 +102,7 @@ shop_error_t *payment_refund_observed(request_rec *r, PGconn *conn, const char *
     f.amount = amount_refunded - s->refunded - s->reserved;
     if (f.amount <= 0)
         return NULL;                    /* ours, or already counted */
-    f.id = new_refund_id(r->pool);
+    f.id = payment_new_id(r->pool);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(05010) "checkout session %s: "
                   "%" APR_INT64_T_FMT " refunded at the provider", s->id, f.amount);
     error = refund_done(r, conn, s, &f, 0);
@@ -146,7 +135,7 @@ static shop_error_t *reserve(request_rec *r, PGconn *conn, const char *session_i
     if (f->amount <= 0 || f->amount > left)
         return shop_fail(r->pool, HTTP_CONFLICT, left > 0 ? "more than is left to refund"
                                                            : "nothing is left to refund");
-    f->id = new_refund_id(r->pool);
+    f->id = payment_new_id(r->pool);
     f->source = "api";
     params[0] = session_id;
     params[1] = int64(r->pool, f->amount);

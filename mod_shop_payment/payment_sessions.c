@@ -359,7 +359,7 @@ static shop_error_t *store(request_rec *r, PGconn *conn, const checkout_t *c)
 
 /* ---- routes ---------------------------------------------------------------- */
 
-static const char *new_id(apr_pool_t *p)
+const char *payment_new_id(apr_pool_t *p)
 {
     char text[APR_UUID_FORMATTED_LENGTH + 1];
     apr_uuid_t uuid;
@@ -390,7 +390,7 @@ static checkout_t *checkout_of(request_rec *r, PGconn **conn, shop_error_t **err
     account = apr_table_get(r->subprocess_env, SHOP_ENV_EMAIL);
     c->email = account && *account ? account
                                    : cJSON_GetObjectItem(c->shipping, "email")->valuestring;
-    c->id = new_id(r->pool);
+    c->id = payment_new_id(r->pool);
     return c;
 }
 
