@@ -72,29 +72,37 @@ static cJSON *event_data(request_rec *r, PGconn *conn, const payment_session_t *
     return data;
 }
 
-/* An amount or currency that is not the session's: nothing fulfilled, a dead letter. */
+/*
+ * An amount or currency that is not the session's: nothing fulfilled, an
+ * error-log line, and for a provider event a dead letter (the return page,
+ * asked again and again, leaves that to the webhook).
+ */
 static shop_error_t *mismatch(request_rec *r, PGconn *conn, const payment_session_t *s,
                               const payment_outcome_t *o)
 {
     const char *reason = apr_psprintf(r->pool, "the provider reports %" APR_INT64_T_FMT " %s, "
                                       "the session is %" APR_INT64_T_FMT " %s", o->amount,
-                                      o->currency, s->total, s->currency);
-    cJSON *data = cJSON_CreateObject();
+                                      o->currency ? o->currency : "no currency", s->total,
+                                      s->currency);
     const char *error;
+    cJSON *data;
 
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SHOPLOGNO(05005) "checkout session %s not "
                   "fulfilled: %s (event %s)", s->id, reason, o->event_id ? o->event_id : "none");
+    if (!o->event_id)
+        return NULL;
+    data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "checkoutSessionId", s->id);
     cJSON_AddStringToObject(data, "reason", reason);
-    cJSON_AddItemToObject(data, "providerEventId", o->event_id ? cJSON_CreateString(o->event_id)
-                                                               : cJSON_CreateNull());
+    cJSON_AddStringToObject(data, "providerEventId", o->event_id);
     cJSON_AddNumberToObject(data, "amount", payment_major(o->amount));
-    cJSON_AddStringToObject(data, "currency", o->currency);
+    cJSON_AddItemToObject(data, "currency", o->currency ? cJSON_CreateString(o->currency)
+                                                        : cJSON_CreateNull());
     cJSON_AddNumberToObject(data, "expectedAmount", payment_major(s->total));
     cJSON_AddStringToObject(data, "expectedCurrency", s->currency);
     error = shop_outbox_add(r->pool, conn, PAYMENT_TOPIC ".dlq", s->id,
-                            apr_pstrcat(r->pool, "payment.mismatch:", s->id, ":",
-                                        o->event_id ? o->event_id : "return", NULL),
+                            apr_pstrcat(r->pool, "payment.mismatch:", s->id, ":", o->event_id,
+                                        NULL),
                             PAYMENT_SOURCE, "payment.mismatch", data,
                             shop_request_traceparent(r));
     return error ? shop_fail_db(r->pool, "queue payment.mismatch", error) : NULL;
