@@ -110,14 +110,6 @@ const char *payment_form_add(apr_pool_t *p, const char *form, const char *name,
 cJSON *payment_stripe_call(request_rec *r, const char *path, const char *form,
                            const char *idempotency_key, shop_error_t **err);
 
-/* payment_signature.c (no httpd types) */
-/*
- * Checks a Stripe-Signature header "t=TS,v1=HEX[,v1=HEX...]" over body with
- * secret, now and tolerance (seconds). NULL when valid, else why not.
- */
-const char *payment_signature_check(const char *header, const char *body, apr_size_t len,
-                                    const char *secret, apr_time_t now, int tolerance);
-
 /* payment_webhook.c */
 int payment_webhook(request_rec *r, const char *id);
 

@@ -4,10 +4,9 @@
  * the endpoint's secret, of "TIMESTAMP." followed by the raw body. Every v1 is
  * tried (Stripe sends one per active secret), compared in constant time.
  */
-#include "payment.h"
+#include "payment_signature.h"
 
 #include "apr_strings.h"
-#include "apr_time.h"
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

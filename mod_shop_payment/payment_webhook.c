@@ -6,6 +6,7 @@
  * COMMIT (503 while PostgreSQL is down, so Stripe retries).
  */
 #include "payment.h"
+#include "payment_signature.h"
 
 #include "http_log.h"
 #include "http_protocol.h"

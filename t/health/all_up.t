@@ -8,7 +8,7 @@ my %deps = (
     shop_product => [qw(database kafka)],
     shop_auth    => [qw(database kafka)],
     shop_order   => [qw(kafka mongodb)],
-    shop_payment => [qw(kafka)],
+    shop_payment => [qw(database kafka)],
 );
 
 plan tests => 6 * keys %deps;

@@ -5,5 +5,5 @@ use warnings;
 use Apache::Test qw(-withtestmore);
 use ShopTest;
 
-plan tests => 1 + 4 * 2;
-outage_test('postgres', 'database', qw(shop_product shop_auth));
+plan tests => 1 + 4 * 3;
+outage_test('postgres', 'database', qw(shop_product shop_auth shop_payment));
