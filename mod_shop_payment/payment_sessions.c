@@ -274,33 +274,45 @@ static shop_error_t *price(request_rec *r, PGconn *conn, checkout_t *c, cJSON *w
 
 /* ---- the providers --------------------------------------------------------- */
 
+/* line_items[i][...] of one priced line, appended to form */
+static const char *stripe_line(request_rec *r, const char *form, int i, const cJSON *line,
+                               const char *currency)
+{
+    const char *p = apr_psprintf(r->pool, "line_items[%d]", i);
+    const char *fields[4][2] = {
+        { "[price_data][currency]", currency },
+        { "[price_data][unit_amount]",
+          apr_psprintf(r->pool, "%.0f", cJSON_GetObjectItem(line, "unit")->valuedouble) },
+        { "[price_data][product_data][name]", cJSON_GetObjectItem(line, "name")->valuestring },
+        { "[quantity]",
+          apr_psprintf(r->pool, "%.0f", cJSON_GetObjectItem(line, "quantity")->valuedouble) },
+    };
+    int k;
+
+    for (k = 0; k < 4; k++)
+        form = payment_form_add(r->pool, form, apr_pstrcat(r->pool, p, fields[k][0], NULL),
+                                fields[k][1]);
+    return form;
+}
+
 /* the form of POST /v1/checkout/sessions */
 static const char *stripe_form(request_rec *r, const checkout_t *c)
 {
     payment_conf_t *conf = payment_conf(r->server);
     const char *form = "mode=payment";
-    cJSON *line;
+    const cJSON *line;
     int i = 0;
 
-    cJSON_ArrayForEach(line, c->lines) {
-        const char *p = apr_psprintf(r->pool, "line_items[%d]", i++);
-
-        form = payment_form_add(r->pool, form, apr_pstrcat(r->pool, p, "[price_data][currency]", NULL),
-                                conf->currency);
-        form = payment_form_add(r->pool, form,
-                                apr_pstrcat(r->pool, p, "[price_data][unit_amount]", NULL),
-                                apr_psprintf(r->pool, "%.0f", cJSON_GetObjectItem(line, "unit")->valuedouble));
-        form = payment_form_add(r->pool, form,
-                                apr_pstrcat(r->pool, p, "[price_data][product_data][name]", NULL),
-                                cJSON_GetObjectItem(line, "name")->valuestring);
-        form = payment_form_add(r->pool, form, apr_pstrcat(r->pool, p, "[quantity]", NULL),
-                                apr_psprintf(r->pool, "%.0f", cJSON_GetObjectItem(line, "quantity")->valuedouble));
-    }
+    cJSON_ArrayForEach(line, c->lines)
+        form = stripe_line(r, form, i++, line, conf->currency);
     form = payment_form_add(r->pool, form, "client_reference_id", c->id);
     form = payment_form_add(r->pool, form, "metadata[session_id]", c->id);
     form = payment_form_add(r->pool, form, "customer_email", c->email);
-    form = payment_form_add(r->pool, form, "success_url", conf->success_url);
-    return payment_form_add(r->pool, form, "cancel_url", conf->cancel_url);
+    /* our id in the return URLs: the return page asks GET /sessions/:id with it */
+    form = payment_form_add(r->pool, form, "success_url",
+                            payment_return_url(r, conf->success_url, c->id));
+    return payment_form_add(r->pool, form, "cancel_url",
+                            payment_return_url(r, conf->cancel_url, c->id));
 }
 
 static shop_error_t *stripe_create(request_rec *r, checkout_t *c)
