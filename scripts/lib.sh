@@ -62,6 +62,16 @@ pid_alive() {
   [[ "$stat" != Z* ]]
 }
 
+# webhook_secret FILE: prints the Stripe webhook signing secret kept in FILE, made on first use
+# (the local shop's endpoint secret, as Stripe would give one: whsec_ and random text)
+webhook_secret() {
+  if [ ! -s "$1" ]; then
+    mkdir -p "$(dirname "$1")"
+    (umask 077 && printf 'whsec_%s\n' "$(openssl rand -hex 24)" >"$1")
+  fi
+  cat "$1"
+}
+
 # ensure_key FILE: an EC P-256 private key (the token signing key) at FILE
 ensure_key() {
   [ -f "$1" ] && return 0
