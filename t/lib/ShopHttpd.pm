@@ -56,7 +56,7 @@ CONF
 }
 
 # shop_config(): the shipped conf/modules.conf on the test stack, worker off (and
-# so no order worker joins the suite's consumer group)
+# so no order worker or mail consumer joins the suite's consumer groups)
 sub shop_config {
     my $top = top_dir();
     return join "\n", "Define SHOP_CONF_DIR $top/conf", "Define SHOP_MODULE_DIR $top/build",
@@ -65,7 +65,8 @@ sub shop_config {
         "Define SHOP_KAFKA_BROKERS 127.0.0.1:$ENV{SHOP_KAFKA_PORT}",
         "Define SHOP_PG_PORT $ENV{SHOP_PG_PORT}",
         "Define SHOP_MONGO_URI mongodb://127.0.0.1:$ENV{SHOP_MONGO_PORT}/shop_test",
-        "Include $top/conf/modules.conf", 'ShopKafkaWorker Off', 'ShopOrderWorker Off', '';
+        "Include $top/conf/modules.conf", 'ShopKafkaWorker Off', 'ShopOrderWorker Off',
+        'ShopEmailWorker Off', '';
 }
 
 sub config {
