@@ -98,7 +98,7 @@ static const char *lookup(apr_pool_t *p, const mail_vars_t *vars, const char *na
     if (html && (value = apr_table_get(vars, apr_pstrcat(p, "!", name, NULL))))
         return value;
     value = apr_table_get(vars, name);
-    return !value ? "" : html ? ap_escape_html2(p, value, 1) : value;
+    return !value ? "" : html ? ap_escape_html2(p, value, 0) : value;
 }
 
 const char *mail_render(apr_pool_t *p, const char *tmpl, const mail_vars_t *vars, int html)
