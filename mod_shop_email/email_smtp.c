@@ -8,6 +8,9 @@
  * out, refuses our login or TLS, or answers 4xx: try again later
  * (SMTP_RETRY). It answers 5xx to the mail itself (e.g. an unknown
  * recipient): it will never go (SMTP_REJECT).
+ *
+ * The worker process has no child_init: libcurl sets itself up on the first
+ * easy handle (thread-safe since libcurl 7.84; Debian 12 has 7.88).
  */
 #include "email.h"
 
