@@ -86,10 +86,12 @@ build/test/%.so: t/modules/%.c $(COMMON_LIB) include/mod_shop.h
 # a unit test may also need a module's httpd-free file
 UNIT_SOURCES_test_product_fields = mod_shop_product/product_fields.c
 UNIT_SOURCES_test_payment_signature = mod_shop_payment/payment_signature.c
+UNIT_SOURCES_test_email_message = mod_shop_email/email_message.c
 build/unit/%: t/unit/%.c $$(UNIT_SOURCES_%) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $@"
-	@$(CC) $(CFLAGS_SH) $(WARN) $(INCLUDES_SH) -Imod_shop_product -Imod_shop_payment -o $@ $< $(UNIT_SOURCES_$*) \
+	@$(CC) $(CFLAGS_SH) $(WARN) $(INCLUDES_SH) -Imod_shop_product -Imod_shop_payment -Imod_shop_email \
+	    -o $@ $< $(UNIT_SOURCES_$*) \
 	    $(COMMON_LIB) $(LIBS_SH) $(UNIT_LIBS_SH)
 
 unit: $(UNIT_BIN)
