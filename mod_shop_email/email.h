@@ -41,6 +41,7 @@ typedef struct {
     const char *html[MAIL_KINDS];       /* <name>.html, placed in layout.html's {{content}} */
     const char *layout;                 /* layout.html */
     const char *item_text, *item_html;  /* one order item: item.txt, item.html */
+    const char *items_text, *items_html;    /* the items and the total: items.txt, items.html */
 } mail_templates_t;
 
 /* Reads dir's templates into p: NULL, or a sentence naming the file that is wrong. */

@@ -103,7 +103,7 @@ static void set_money(apr_pool_t *p, mail_vars_t *vars, const char *name, const 
         apr_table_setn(vars, name, money(p, value->valuedouble, currency));
 }
 
-/* {{items}}: one rendering of item.txt / item.html per item of data.items */
+/* {{items}}: items.txt / items.html around one item.txt / item.html per item of data.items */
 static void set_items(apr_pool_t *p, const email_conf_t *conf, mail_vars_t *vars,
                       const cJSON *data, const char *currency)
 {
@@ -130,8 +130,10 @@ static void set_items(apr_pool_t *p, const email_conf_t *conf, mail_vars_t *vars
         APR_ARRAY_PUSH(text, const char *) = mail_render(p, conf->templates.item_text, v, 0);
         APR_ARRAY_PUSH(html, const char *) = mail_render(p, conf->templates.item_html, v, 1);
     }
-    apr_table_setn(vars, "items", apr_array_pstrcat(p, text, 0));
-    apr_table_setn(vars, "!items", apr_array_pstrcat(p, html, 0));
+    apr_table_setn(vars, "rows", apr_array_pstrcat(p, text, 0));
+    apr_table_setn(vars, "!rows", apr_array_pstrcat(p, html, 0));
+    apr_table_setn(vars, "items", mail_render(p, conf->templates.items_text, vars, 0));
+    apr_table_setn(vars, "!items", mail_render(p, conf->templates.items_html, vars, 1));
 }
 
 /* The recipient and the values of the mail; NULL, or why it cannot be sent. */

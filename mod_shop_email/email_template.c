@@ -5,7 +5,8 @@
  * Per kind of mail: <name>.txt (first line "Subject: ...", then the text part)
  * and <name>.html (the HTML part's content, placed into layout.html where it
  * says {{content}}). An order's items are rendered one per item with item.txt
- * and item.html and come in as {{items}}. A {{name}} is replaced by its value:
+ * and item.html, joined into {{rows}} of items.txt and items.html (which add
+ * the total), and come in as {{items}}. A {{name}} is replaced by its value:
  * HTML-escaped in HTML, as it is in text; an unknown name gives nothing.
  */
 #include "email.h"
@@ -86,7 +87,9 @@ const char *mail_templates_load(apr_pool_t *p, const char *dir, mail_templates_t
     }
     if (!(t->layout = read_template(p, dir, "layout.html", &error))
         || !(t->item_text = read_template(p, dir, "item.txt", &error))
-        || !(t->item_html = read_template(p, dir, "item.html", &error)))
+        || !(t->item_html = read_template(p, dir, "item.html", &error))
+        || !(t->items_text = read_template(p, dir, "items.txt", &error))
+        || !(t->items_html = read_template(p, dir, "items.html", &error)))
         return error;
     return NULL;
 }

@@ -12,20 +12,7 @@
 #include "apr_strings.h"
 #include "email.h"
 
-static int setup(void **state)
-{
-    apr_pool_t *p;
-
-    apr_pool_create(&p, NULL);
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
+static apr_pool_t *pool;                /* the tests' strings, for the whole run */
 
 static void addresses_checked(void **state)
 {
@@ -49,7 +36,7 @@ static void addresses_checked(void **state)
 
 static void from_parsed(void **state)
 {
-    apr_pool_t *p = *state;
+    apr_pool_t *p = pool;
     mail_address_t a;
 
     assert_null(mail_address_parse(p, "Shop <shop@example.test>", &a));
@@ -78,7 +65,7 @@ static const char *headers(apr_pool_t *p, const char *name, const char *subject)
 
 static void headers_safe(void **state)
 {
-    apr_pool_t *p = *state;
+    apr_pool_t *p = pool;
     const char *h = headers(p, "Eve\r\nBcc: x@y.test", "Hi\r\nX-Evil: 1\n");
 
     assert_non_null(strstr(h, "\r\nTo: \"Eve  Bcc: x@y.test\" <to@example.test>\r\n"));
@@ -97,7 +84,7 @@ static void headers_safe(void **state)
 
 static void non_ascii_encoded(void **state)
 {
-    apr_pool_t *p = *state;
+    apr_pool_t *p = pool;
     /* "Zoë" and a subject of 40 "é" (80 bytes: two words, none splitting a character) */
     const char *h = headers(p, "Zo\xc3\xab", apr_pstrcat(p, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
                             "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
@@ -117,11 +104,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(addresses_checked),
-        cmocka_unit_test_setup_teardown(from_parsed, setup, teardown),
-        cmocka_unit_test_setup_teardown(headers_safe, setup, teardown),
-        cmocka_unit_test_setup_teardown(non_ascii_encoded, setup, teardown),
+        cmocka_unit_test(from_parsed),
+        cmocka_unit_test(headers_safe),
+        cmocka_unit_test(non_ascii_encoded),
     };
 
     apr_initialize();
+    apr_pool_create(&pool, NULL);
     return cmocka_run_group_tests_name("email_message", tests, NULL, NULL);
 }
