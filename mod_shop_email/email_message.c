@@ -22,6 +22,7 @@
 #define LABEL_MAX 63
 #define WORD_BYTES 45           /* UTF-8 bytes per encoded word: 60 base64 chars, 75 in all */
 #define BODY_LINE 76
+#define PLAIN_MAX 200           /* longer values are folded, as encoded words (lines <= 998) */
 
 static int local_char(int c)
 {
@@ -132,11 +133,17 @@ static const char *encoded_words(apr_pool_t *p, const char *s)
     return apr_array_pstrcat(p, words, 0);
 }
 
-/* An unstructured header value (the subject): plain ASCII or encoded words. */
+/* Whether s can go out as it is: ASCII, nothing like an encoded word, short. */
+static int plain(const char *s)
+{
+    return ascii_only(s) && !strstr(s, "=?") && strlen(s) <= PLAIN_MAX;
+}
+
+/* An unstructured header value (the subject): plain, or encoded words (folded). */
 static const char *header_text(apr_pool_t *p, const char *s)
 {
     s = sanitize(p, s);
-    return ascii_only(s) && !strstr(s, "=?") ? s : encoded_words(p, s);
+    return plain(s) ? s : encoded_words(p, s);
 }
 
 /* "name" <addr>, or <addr> without a name */
@@ -147,7 +154,7 @@ static const char *header_address(apr_pool_t *p, const mail_address_t *a)
 
     if (!*name)
         return apr_pstrcat(p, "<", a->addr, ">", NULL);
-    if (!ascii_only(name))
+    if (!plain(name))
         return apr_pstrcat(p, encoded_words(p, name), " <", a->addr, ">", NULL);
     quoted = q = apr_palloc(p, 2 * strlen(name) + 1);
     for (; *name; name++) {

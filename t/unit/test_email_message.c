@@ -1,7 +1,7 @@
 /*
  * test_email_message.c: unit tests for mod_shop_email/email_message.c: which
  * addresses are sent to, "Name <address>" parsing, and header values that
- * cannot add headers (CR/LF, quotes, RFC 2047 for non-ASCII).
+ * cannot add headers (CR/LF, quotes, RFC 2047 for non-ASCII, long values folded).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,6 +100,22 @@ static void non_ascii_encoded(void **state)
     assert_non_null(strstr(h, "Subject: =?UTF-8?B?"));
 }
 
+static void long_values_folded(void **state)
+{
+    apr_pool_t *p = pool;
+    char *subject = apr_palloc(p, 3001), *line, *last;
+    const char *h;
+
+    memset(subject, 'x', 3000);
+    subject[3000] = '\0';
+    h = headers(p, subject, subject);
+    assert_non_null(strstr(h, "Subject: =?UTF-8?B?"));
+    assert_non_null(strstr(h, "To: =?UTF-8?B?"));
+    for (line = apr_strtok(apr_pstrdup(p, h), "\r\n", &last); line;
+         line = apr_strtok(NULL, "\r\n", &last))
+        assert_true(strlen(line) <= 998);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +123,7 @@ int main(void)
         cmocka_unit_test(from_parsed),
         cmocka_unit_test(headers_safe),
         cmocka_unit_test(non_ascii_encoded),
+        cmocka_unit_test(long_values_folded),
     };
 
     apr_initialize();
