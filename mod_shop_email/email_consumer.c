@@ -3,7 +3,7 @@
  * thread of mod_shop_kafka's worker. Which event gets which mail:
  *
  *   user.created                                     welcome
- *   order.created                                    the confirmation, with the items
+ *   order.created (unless its status is failed)      the confirmation, with the items
  *   order.updated, status shipped, delivered,        one mail each
  *     refunded or partially_refunded
  *   payment.failed                                   payment failed
@@ -65,8 +65,8 @@ static int kind_of(const char *type, const cJSON *data)
 
     if (!strcmp(type, "user.created"))
         return MAIL_WELCOME;
-    if (!strcmp(type, "order.created"))
-        return MAIL_ORDER_CREATED;
+    if (!strcmp(type, "order.created"))         /* a failed payment's order: payment.failed mails */
+        return status && !strcmp(status, "failed") ? -1 : MAIL_ORDER_CREATED;
     if (!strcmp(type, "payment.failed"))
         return MAIL_PAYMENT_FAILED;
     if (strcmp(type, "order.updated") || !status)
@@ -169,6 +169,8 @@ static const char *mail_fill(apr_pool_t *p, const email_conf_t *conf, mail_kind_
     apr_table_setn(vars, "shopName", *conf->from.name ? conf->from.name : "our shop");
     apr_table_setn(vars, "shopUrl", conf->shop_url ? conf->shop_url : "");
     set_money(p, vars, "total", cJSON_GetObjectItemCaseSensitive(data, "amount"), currency);
+    set_money(p, vars, "refunded", cJSON_GetObjectItemCaseSensitive(data, "refundedAmount"),
+              currency);
     set_items(p, conf, vars, data, currency);
     return NULL;
 }

@@ -1,7 +1,8 @@
 # Order and payment events become mails: order.created the confirmation with
 # every item (name, size, color, quantity, price) and the total, in the text
-# and the HTML part (HTML-escaped there); order.updated one mail for each of
-# shipped, delivered, refunded and partially_refunded, none for other statuses;
+# and the HTML part (HTML-escaped there), but none for the order of a failed
+# payment; order.updated one mail for each of shipped, delivered, refunded and
+# partially_refunded (with the amount refunded), none for other statuses;
 # payment.failed a "payment failed" mail with the reason. Events go to Kafka as
 # mod_shop_order and mod_shop_payment publish them (include/mod_shop.h).
 use strict;
@@ -10,7 +11,7 @@ use Apache::Test qw(-withtestmore);
 use ShopTest;
 use ShopMail;
 
-plan tests => 25;
+plan tests => 29;
 
 my $tag = unique_tag();
 my $to = unique_address('order');
@@ -56,7 +57,9 @@ my %subjects = (shipped => "Your order $order_id has shipped",
 for my $status (qw(processing shipped cancelled delivered partially_refunded refunded)) {
     my $id = $status =~ /refunded/ ? "order.updated:$order_id:refund:re_$status"
                                    : "order.updated:$order_id:$status";
-    publish_event('order-events', $order_id, 'order.updated', $id, { %order, status => $status });
+    my $refunded = $status eq 'refunded' ? 123.7 : $status eq 'partially_refunded' ? 43.9 : 0;
+    publish_event('order-events', $order_id, 'order.updated', $id,
+                  { %order, status => $status, refundedAmount => $refunded });
 }
 @mails = wait_mails($to, 5, 60);
 is(scalar @mails, 5, 'four status mails more, within 60 s');
@@ -70,6 +73,26 @@ my ($shipped) = grep { ($_->{Subject} // '') eq $subjects{shipped} } @mails;
 $mail = mail_message($shipped->{ID} // '');
 like($mail->{Text} // '', qr/Hello Olga Order,\s+good news: your order has shipped/, 'shipped: the text');
 like($mail->{HTML} // '', qr/Order \Q$order_id\E &middot; total \$123\.70/, 'shipped: the HTML');
+
+my ($partial) = grep { ($_->{Subject} // '') eq $subjects{partially_refunded} } @mails;
+$mail = mail_message($partial->{ID} // '');
+like($mail->{Text} // '', qr/we refunded \$43\.90 of your order of \$123\.70\./,
+     'partially refunded: the amount refunded and the total');
+my ($full) = grep { ($_->{Subject} // '') eq $subjects{refunded} } @mails;
+$mail = mail_message($full->{ID} // '');
+like($mail->{HTML} // '', qr/we refunded \$123\.70, the whole of your order\./, 'refunded: the amount');
+
+# ---- the order of a failed payment: no confirmation (payment.failed has its mail) ------
+
+my $failed_to = unique_address('failedorder');
+my $failed_id = "ordfail$tag";
+publish_event('order-events', $failed_id, 'order.created', "order.created:$failed_id",
+              { %order, id => $failed_id, email => $failed_to, status => 'failed' });
+publish_event('order-events', $failed_id, 'order.updated', "order.updated:$failed_id:shipped",
+              { %order, id => $failed_id, email => $failed_to, status => 'shipped' });
+@mails = wait_mails($failed_to, 1, 60);
+is(scalar @mails, 1, 'an order.created with status failed, then a shipped update: one mail');
+is($mails[0]{Subject}, "Your order $failed_id has shipped", '... the shipped one, no confirmation');
 
 # ---- payment.failed ---------------------------------------------------------------------
 
@@ -90,14 +113,14 @@ like($mail->{Text} // '', qr/payment of \x{20ac}120\.00 for your order at mod_sh
 like($mail->{Text} // '', qr/Wool Coat \(size xl, color green\) x 1/, '... and the items');
 like($mail->{HTML} // '', qr/<strong>\x{20ac}120\.00<\/strong> \(card declined\)/, 'the HTML too');
 
-# ---- other events: no mail --------------------------------------------------------------
+# ---- other events: no mail -------------------------------------------------------------
 
 my $quiet = unique_address('quiet');
-publish_event('payment-events', "cs_ok_$tag", 'payment.succeeded', "payment.succeeded:cs_ok_$tag",
-              { checkoutSessionId => "cs_ok_$tag", email => $quiet, amount => 5, currency => 'usd' });
-publish_event('payment-events', "cs_ok_$tag", 'payment.failed', "payment.failed:cs_ok_$tag",
-              { checkoutSessionId => "cs_ok_$tag", email => $quiet, amount => 5, currency => 'usd',
-                reason => 'expired' });
+my %user = (id => "quiet_$tag", email => $quiet, firstName => 'Quinn', lastName => 'Quiet');
+publish_event('user-events', "quiet_$tag", 'user.updated', "user.updated:quiet_$tag", \%user);
+publish_event('user-events', "quiet_$tag", 'user.deleted', "user.deleted:quiet_$tag", \%user);
+publish_event('user-events', "quiet_$tag", 'user.created', "user.created:quiet_$tag", \%user);
 @mails = wait_mails($quiet, 1, 60);
-is(join(',', map { $_->{Subject} } @mails), 'Your payment did not go through',
-   'payment.succeeded gets no mail (the failure after it, on the same partition, does)');
+sleep 1;
+is(join(',', map { $_->{Subject} } mails_to($quiet)), 'Welcome to mod_shop, Quinn!',
+   'user.updated and user.deleted get no mail (the user.created after them, on the same partition, does)');
