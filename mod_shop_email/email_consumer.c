@@ -57,6 +57,14 @@ static const char *json_string(const cJSON *obj, const char *name)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
+static int printable(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
 /* The mail an event gets, or -1 for none. */
 static int kind_of(const char *type, const cJSON *data)
 {
@@ -152,9 +160,8 @@ static const char *mail_fill(apr_pool_t *p, const email_conf_t *conf, mail_kind_
     mail->to.addr = json_string(data, "email");
     if (!mail->to.addr || !*mail->to.addr)
         mail->to.addr = json_string(shipping, "email");
-    if (!mail_address_valid(mail->to.addr))
-        return apr_psprintf(p, "the event has no usable email address ('%s')",
-                            mail->to.addr ? mail->to.addr : "");
+    if (!mail_address_valid(mail->to.addr))     /* not echoed: it may hold CR/LF */
+        return "the event has no usable email address (data.email or data.shipping.email)";
     mail->to.name = kind == MAIL_WELCOME
                     ? apr_pstrcat(p, first ? first : "", first && last ? " " : "", last ? last : "",
                                   NULL)
@@ -270,10 +277,14 @@ shop_consume_t email_consume(const shop_message_t *msg, void *baton, apr_pool_t 
         *error = event ? "the event has no string id and type" : "the event is not JSON";
         return SHOP_CONSUME_REJECT;
     }
+    if (!printable(id)) {                       /* it goes into logs and Message-IDs */
+        *error = "the event id holds control characters";
+        return SHOP_CONSUME_REJECT;
+    }
     if ((kind = kind_of(type, data)) < 0)
         return SHOP_CONSUME_DONE;
     if (!cJSON_IsObject(data)) {
-        *error = apr_psprintf(p, "%s event %s has no data object", type, id);
+        *error = apr_psprintf(p, "event %s has no data object", id);
         return SHOP_CONSUME_REJECT;
     }
     if ((*error = mail_fill(p, conf, kind, msg->key, data, &mail, vars)))

@@ -1,20 +1,25 @@
 # An event that can never be mailed goes to <topic>.dlq with the reason in its
 # error header, and nothing is sent: no usable address, an address that tries
-# to add a header, an event that is not JSON. The events behind it still flow.
+# to add a header, an event id with line breaks, an event that is not JSON.
+# The events behind them still flow.
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
 use ShopTest;
 use ShopMail;
 
-plan tests => 8;
+plan tests => 10;
 
 my $tag = unique_tag();
 
-# the message with KEY on TOPIC's dead letter topic, waiting up to 60 s
+# the mail consumer's dead letter with KEY on TOPIC's dead letter topic (the order
+# worker may reject the same payment event for its own reasons), waiting up to 60 s
 sub dead_letter {
     my ($topic, $key) = @_;
-    return wait_for(60, sub { (grep { ($_->{key} // '') eq $key } kcat_consume("$topic.dlq"))[0] });
+    return wait_for(60, sub {
+        (grep { ($_->{key} // '') eq $key && ($_->{headers}{'consumer-group'} // '') eq 'shop-email' }
+         kcat_consume("$topic.dlq"))[0];
+    });
 }
 
 my $no_address = "cs_noaddr_$tag";
@@ -33,6 +38,13 @@ publish_event('order-events', $injected, 'order.created', "order.created:$inject
 $dl = dead_letter('order-events', $injected);
 ok($dl, 'an address carrying a Bcc header: to order-events.dlq');
 like($dl->{headers}{error} // '', qr/no usable email address/, '... saying why');
+
+my $bad_id = "badid_$tag";
+publish_event('user-events', $bad_id, 'user.created', "id\r\nwith: lines",
+              { id => $bad_id, email => unique_address('badid'), firstName => 'B' });
+$dl = dead_letter('user-events', $bad_id);
+ok($dl, 'an event id with CR/LF: to user-events.dlq');
+like($dl->{headers}{error} // '', qr/control characters/, '... saying why');
 
 my $garbage = "garbage_$tag";
 kcat_produce('order-events', $garbage, '{"this is": not json');
