@@ -157,11 +157,12 @@ static const char *mail_fill(apr_pool_t *p, const email_conf_t *conf, mail_kind_
     };
     apr_size_t i;
 
-    mail->to.addr = json_string(data, "email");
+    /* an order's mail goes to the contact given at checkout, else to the account */
+    mail->to.addr = kind == MAIL_WELCOME ? NULL : json_string(shipping, "email");
     if (!mail->to.addr || !*mail->to.addr)
-        mail->to.addr = json_string(shipping, "email");
+        mail->to.addr = json_string(data, "email");
     if (!mail_address_valid(mail->to.addr))     /* not echoed: it may hold CR/LF */
-        return "the event has no usable email address (data.email or data.shipping.email)";
+        return "the event has no usable email address (data.shipping.email or data.email)";
     mail->to.name = kind == MAIL_WELCOME
                     ? apr_pstrcat(p, first ? first : "", first && last ? " " : "", last ? last : "",
                                   NULL)

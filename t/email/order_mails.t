@@ -11,7 +11,7 @@ use Apache::Test qw(-withtestmore);
 use ShopTest;
 use ShopMail;
 
-plan tests => 29;
+plan tests => 30;
 
 my $tag = unique_tag();
 my $to = unique_address('order');
@@ -97,15 +97,17 @@ is($mails[0]{Subject}, "Your order $failed_id has shipped", '... the shipped one
 # ---- payment.failed ---------------------------------------------------------------------
 
 my $payer = unique_address('payfail');
+my $account = unique_address('payaccount');
 my $session = "cs_fail_$tag";
 publish_event('payment-events', $session, 'payment.failed', "payment.failed:$session",
-              { checkoutSessionId => $session, userId => "user-$tag", email => $payer,
+              { checkoutSessionId => $session, userId => "user-$tag", email => $account,
                 items => [ { productId => 'p3', name => 'Wool Coat', price => 120, quantity => 1,
                              size => 'xl', color => 'green' } ],
                 amount => 120, currency => 'eur', provider => 'test',
                 shipping => { name => 'Paula Payer', email => $payer }, reason => 'card declined' });
 @mails = wait_mails($payer, 1, 60);
-is(scalar @mails, 1, 'payment.failed: one mail within 60 s');
+is(scalar @mails, 1, 'payment.failed: one mail within 60 s, to the checkout\'s contact');
+is(scalar(mails_to($account)), 0, '... not to the account\'s address');
 is($mails[0]{Subject}, 'Your payment did not go through', 'the payment failed subject');
 $mail = mail_message($mails[0]{ID} // '');
 like($mail->{Text} // '', qr/payment of \x{20ac}120\.00 for your order at mod_shop\s+\(card declined\)/,
