@@ -87,9 +87,11 @@ like($mail->{HTML} // '', qr/we refunded \$123\.70, the whole of your order\./, 
 my $failed_to = unique_address('failedorder');
 my $failed_id = "ordfail$tag";
 publish_event('order-events', $failed_id, 'order.created', "order.created:$failed_id",
-              { %order, id => $failed_id, email => $failed_to, status => 'failed' });
+              { %order, id => $failed_id, email => $failed_to, status => 'failed',
+                shipping => { %{ $order{shipping} }, email => $failed_to } });
 publish_event('order-events', $failed_id, 'order.updated', "order.updated:$failed_id:shipped",
-              { %order, id => $failed_id, email => $failed_to, status => 'shipped' });
+              { %order, id => $failed_id, email => $failed_to, status => 'shipped',
+                shipping => { %{ $order{shipping} }, email => $failed_to } });
 @mails = wait_mails($failed_to, 1, 60);
 is(scalar @mails, 1, 'an order.created with status failed, then a shipped update: one mail');
 is($mails[0]{Subject}, "Your order $failed_id has shipped", '... the shipped one, no confirmation');
