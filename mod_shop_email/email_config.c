@@ -4,7 +4,6 @@
  */
 #include "email.h"
 
-#include "http_log.h"
 #include "apr_strings.h"
 #include "apr_uri.h"
 #include "shop_parse.h"
