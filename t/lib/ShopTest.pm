@@ -380,7 +380,7 @@ sub get_many {
 package ShopTest;
 
 push @EXPORT, qw(payment_product checkout_body create_checkout stripe_webhook stripe_event
-                 stripe_signature payment_outbox payment_events);
+                 stripe_signature payment_outbox payment_events stripe_mock_paid);
 
 # payment_product(FIELD => VALUE...) -> the product (as POST /products answered) of a new
 # category, price 39.90 unless given, sizes m l, colors blue red
@@ -467,6 +467,39 @@ sub payment_events {
         @events >= $n;
     }, 0.5);
     return @events;
+}
+
+# stripe_mock_paid(AMOUNT) -> a guard: while it lives, a second stripe-mock on
+# $SHOP_STRIPE_PAID_PORT (the VirtualHost shop_payment_stripe_paid asks it) answers every
+# checkout session as paid, AMOUNT (minor units) usd, payment intent pi_fixture_paid: its
+# checkout.session fixture patched, as NOTES says stripe-mock allows. Dies when it cannot start.
+sub stripe_mock_paid {
+    my ($amount) = @_;
+    require File::Temp;
+    require IO::Socket::INET;
+    my $bin = "$ENV{SHOP_CACHE}/bin/stripe-mock-v0.203.0";
+    my $fixtures = "$ENV{SHOP_CACHE}/go/mod/github.com/stripe/stripe-mock\@v0.203.0/embedded/openapi/fixtures3.json";
+    die "stripe-mock or its fixtures are not in the cache (make deps)\n" unless -x $bin && -r $fixtures;
+    my $dir = File::Temp::tempdir(CLEANUP => 1);
+    my $data = $json->decode(do { local $/; open(my $in, '<', $fixtures) or die "$fixtures: $!"; <$in> });
+    my $session = $data->{resources}{'checkout.session'} or die "no checkout.session fixture\n";
+    @$session{qw(status payment_status amount_total currency payment_intent)} =
+        ('complete', 'paid', $amount, 'usd', 'pi_fixture_paid');
+    open(my $out, '>', "$dir/fixtures.json") or die $!;
+    print $out $json->encode($data);
+    close $out;
+    my $port = $ENV{SHOP_STRIPE_PAID_PORT};
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        open(STDOUT, '>', "$dir/stripe-mock.log");
+        open(STDERR, '>&', \*STDOUT);
+        exec($bin, '-http-addr', "127.0.0.1:$port", '-https-addr', '127.0.0.1:0',
+             '-fixtures', "$dir/fixtures.json") or die "exec: $!";
+    }
+    my $guard = bless sub { kill 'TERM', $pid; waitpid($pid, 0); undef $dir }, 'ShopTest::Guard';
+    wait_for(20, sub { IO::Socket::INET->new("127.0.0.1:$port") })
+        or die "the patched stripe-mock did not start on port $port\n";
+    return $guard;
 }
 
 # ---- helpers of t/order -----------------------------------------------------

@@ -7,35 +7,10 @@
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
-use File::Temp qw(tempdir);
-use JSON::PP ();
 use ShopTest;
 
-my $json = JSON::PP->new->utf8->canonical;
-my $bin = "$ENV{SHOP_CACHE}/bin/stripe-mock-v0.203.0";
-my $fixtures = "$ENV{SHOP_CACHE}/go/mod/github.com/stripe/stripe-mock\@v0.203.0/embedded/openapi/fixtures3.json";
-plan skip_all => 'stripe-mock or its fixtures are not in the cache' unless -x $bin && -r $fixtures;
-
-# the patched fixture, and stripe-mock serving it
-my $dir = tempdir(CLEANUP => 1);
-my $data = $json->decode(do { local $/; open(my $in, '<', $fixtures) or die "$fixtures: $!"; <$in> });
-my $session = $data->{resources}{'checkout.session'} or die 'no checkout.session fixture';
-@$session{qw(status payment_status amount_total currency payment_intent)} =
-    ('complete', 'paid', 2000, 'usd', 'pi_fixture_paid');
-open(my $out, '>', "$dir/fixtures.json") or die $!;
-print $out $json->encode($data);
-close $out;
-my $port = $ENV{SHOP_STRIPE_PAID_PORT};
-my $pid = fork // die "fork: $!";
-if (!$pid) {
-    open(STDOUT, '>', "$dir/stripe-mock.log");
-    open(STDERR, '>&', \*STDOUT);
-    exec($bin, '-http-addr', "127.0.0.1:$port", '-https-addr', '127.0.0.1:0',
-         '-fixtures', "$dir/fixtures.json") or die "exec: $!";
-}
-my $guard = bless sub { kill 'TERM', $pid; waitpid($pid, 0) }, 'ShopTest::Guard';
-require IO::Socket::INET;
-ok(wait_for(20, sub { IO::Socket::INET->new("127.0.0.1:$port") }), 'the patched stripe-mock is up');
+my $stripe = stripe_mock_paid(2000);
+ok($stripe, 'the patched stripe-mock is up');
 
 my $product = payment_product(price => 10);
 my ($user, $fields, $token) = new_user('ret');
