@@ -23,8 +23,13 @@ sub api_get {
     my $uri = URI->new(api() . $path);
     $uri->query_form(%query) if %query;
     local $_;
-    my $res = $ua->get($uri);
-    return $res->is_success ? $res->decoded_content(charset => 'none') : undef;
+    for my $attempt (1 .. 3) {                  # mailpit busy: asked again, not read as "none"
+        my $res = $ua->get($uri);
+        return $res->decoded_content(charset => 'none') if $res->is_success;
+        Test::More::diag("mailpit: GET $uri: " . $res->status_line) if $attempt == 3;
+        sleep 1;
+    }
+    return undef;
 }
 
 # unique_address(PREFIX) -> an address no other test (or run) mails to
