@@ -21,6 +21,7 @@ extern module AP_MODULE_DECLARE_DATA shop_email_module;
 #pragma GCC visibility push(hidden)
 
 #define EMAIL_TIMEOUT_DEFAULT 30            /* seconds, a whole SMTP transfer */
+#define EMAIL_GROUP_DEFAULT "shop-email"
 
 /* The kinds of mail, each with its templates <name>.txt and <name>.html. */
 typedef enum {
@@ -84,6 +85,7 @@ typedef struct {
     int starttls;
     const char *user, *password;
     const char *oauth2_file;            /* XOAUTH2 bearer token, read at each send */
+    const char *ca_file;                /* PEM certificates to trust, NULL: the system's */
     int timeout;                        /* seconds */
 } smtp_conf_t;
 
@@ -96,6 +98,7 @@ smtp_result_t smtp_send(apr_pool_t *p, const smtp_conf_t *smtp, const mail_t *ma
 /* Server config (main server only) */
 typedef struct {
     int worker;                         /* ShopEmailWorker On */
+    const char *group;                  /* the consumer group, ShopEmailGroup */
     smtp_conf_t smtp;
     const char *from_text;
     mail_address_t from;

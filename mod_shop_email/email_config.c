@@ -9,6 +9,7 @@
 #include "shop_parse.h"
 
 #define TIMEOUT_MAX 300
+#define GROUP_MAX 200
 
 email_conf_t *email_conf(server_rec *s)
 {
@@ -20,6 +21,7 @@ void *email_create_server_conf(apr_pool_t *p, server_rec *s)
     email_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
 
     conf->smtp.timeout = EMAIL_TIMEOUT_DEFAULT;
+    conf->group = EMAIL_GROUP_DEFAULT;
     return conf;
 }
 
@@ -93,7 +95,8 @@ static const char *set_string(cmd_parms *cmd, void *dummy, const char *value)
     return NULL;
 }
 
-static const char *set_oauth2(cmd_parms *cmd, void *dummy, const char *file)
+/* A file's path (relative to ServerRoot) into the field at cmd->info: it must be a file. */
+static const char *set_file(cmd_parms *cmd, void *dummy, const char *file)
 {
     const char *err;
     email_conf_t *conf = main_conf(cmd, &err);
@@ -104,9 +107,26 @@ static const char *set_oauth2(cmd_parms *cmd, void *dummy, const char *file)
     file = ap_server_root_relative(cmd->pool, file);
     if (!file || apr_stat(&info, file, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS
         || info.filetype != APR_REG)
-        return apr_pstrcat(cmd->pool, "ShopEmailOAuth2TokenFile: ", file ? file : "the path",
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", file ? file : "the path",
                            " is not a file", NULL);
-    conf->smtp.oauth2_file = file;
+    *(const char **)((char *)conf + (apr_size_t)cmd->info) = file;
+    return NULL;
+}
+
+/* A Kafka group id: letters, digits, '.', '_' and '-' (as a topic name). */
+static const char *set_group(cmd_parms *cmd, void *dummy, const char *group)
+{
+    const char *err;
+    email_conf_t *conf = main_conf(cmd, &err);
+
+    if (!conf)
+        return err;
+    if (!*group || strlen(group) > GROUP_MAX
+        || group[strspn(group, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                               "0123456789._-")])
+        return apr_psprintf(cmd->pool, "ShopEmailGroup: '%s' is not a consumer group name "
+                            "(1 to %d letters, digits, '.', '_' or '-')", group, GROUP_MAX);
+    conf->group = group;
     return NULL;
 }
 
@@ -186,7 +206,7 @@ const char *email_conf_check(const email_conf_t *conf)
     return NULL;
 }
 
-#define STRING_FIELD(f) (void *)APR_OFFSETOF(email_conf_t, f)
+#define FIELD(f) (void *)APR_OFFSETOF(email_conf_t, f)
 
 const command_rec email_cmds[] = {
     AP_INIT_FLAG("ShopEmailWorker", set_worker, NULL, RSRC_CONF,
@@ -197,12 +217,17 @@ const command_rec email_cmds[] = {
                  "Require STARTTLS on an smtp:// server (default Off)"),
     AP_INIT_TAKE1("ShopEmailFrom", set_from, NULL, RSRC_CONF,
                   "Sender of the mails, \"Name <address>\""),
-    AP_INIT_TAKE1("ShopEmailUser", set_string, STRING_FIELD(smtp.user), RSRC_CONF,
+    AP_INIT_TAKE1("ShopEmailUser", set_string, FIELD(smtp.user), RSRC_CONF,
                   "SMTP login name"),
-    AP_INIT_TAKE1("ShopEmailPassword", set_string, STRING_FIELD(smtp.password), RSRC_CONF,
+    AP_INIT_TAKE1("ShopEmailPassword", set_string, FIELD(smtp.password), RSRC_CONF,
                   "SMTP password (e.g. a Gmail app password)"),
-    AP_INIT_TAKE1("ShopEmailOAuth2TokenFile", set_oauth2, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("ShopEmailOAuth2TokenFile", set_file, FIELD(smtp.oauth2_file), RSRC_CONF,
                   "File holding an OAuth2 bearer token for SMTP XOAUTH2, read at each send"),
+    AP_INIT_TAKE1("ShopEmailCAFile", set_file, FIELD(smtp.ca_file), RSRC_CONF,
+                  "PEM file of the CA certificates that sign the SMTP server's certificate "
+                  "(default: the system's)"),
+    AP_INIT_TAKE1("ShopEmailGroup", set_group, NULL, RSRC_CONF,
+                  "Kafka consumer group of the mail worker (default shop-email)"),
     AP_INIT_TAKE1("ShopEmailTemplates", set_templates, NULL, RSRC_CONF,
                   "Directory of the mail templates (conf/mail)"),
     AP_INIT_TAKE1("ShopEmailDB", set_db, NULL, RSRC_CONF,

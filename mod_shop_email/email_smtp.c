@@ -2,7 +2,8 @@
  * email_smtp.c: one mail over SMTP with libcurl (ShopEmailSMTP smtp:// or
  * smtps://, STARTTLS required with ShopEmailStartTLS On, AUTH LOGIN/PLAIN with
  * ShopEmailUser and ShopEmailPassword, or XOAUTH2 with a bearer token file, as
- * Gmail takes it), bounded by ShopEmailTimeout.
+ * Gmail takes it), bounded by ShopEmailTimeout. The server's certificate is
+ * always verified: against the system's CAs, or ShopEmailCAFile's.
  *
  * What a failure means for the message: the server cannot be reached, times
  * out, refuses our login or TLS, or answers 4xx: try again later
@@ -116,6 +117,7 @@ static CURL *smtp_handle(apr_pool_t *p, const smtp_conf_t *smtp, const mail_t *m
         || curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_message) != CURLE_OK
         || curl_easy_setopt(curl, CURLOPT_READDATA, up) != CURLE_OK
         || curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)up->left) != CURLE_OK
+        || (smtp->ca_file && curl_easy_setopt(curl, CURLOPT_CAINFO, smtp->ca_file) != CURLE_OK)
         || !set_login(p, curl, smtp, error))
         return NULL;
     return curl;

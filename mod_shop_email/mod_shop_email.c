@@ -2,7 +2,7 @@
  * mod_shop_email.c: the email worker of mod_shop (DESIGN §1, §5).
  *
  * It has no port and no handler. With ShopEmailWorker On it registers one
- * consumer ("email", group shop-email) of user-events, order-events and
+ * consumer ("email", group ShopEmailGroup, default shop-email) of user-events, order-events and
  * payment-events with mod_shop_kafka's worker process (shop_kafka_consumer),
  * which mails what a customer should hear about (email_consumer.c) over SMTP
  * (email_smtp.c). Directives: email_config.c.
@@ -12,7 +12,6 @@
 #include "http_log.h"
 #include "shop_log.h"
 
-#define EMAIL_GROUP  "shop-email"
 #define EMAIL_TOPICS "user-events,order-events,payment-events"
 
 static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
@@ -39,7 +38,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     conf->s = s;
-    reg(pconf, "email", EMAIL_GROUP, EMAIL_TOPICS, email_consume, conf);
+    reg(pconf, "email", conf->group, EMAIL_TOPICS, email_consume, conf);
     return OK;
 }
 

@@ -29,11 +29,13 @@ fi
 : "${SHOP_STRIPE_HTTPS_PORT:=$((12112 + port_base))}"
 : "${SHOP_CLOUDINARY_PORT:=$((12300 + port_base))}"    # t/upload/cloudinary.t plays Cloudinary here
 : "${SHOP_STRIPE_PAID_PORT:=$((12301 + port_base))}"   # t/payment/return_page.t: a stripe-mock whose sessions are paid
+: "${SHOP_SMTP_AUTH_PORT:=$((12310 + port_base))}"     # t/email/smtp_auth.t: a mailpit with TLS and a login
+: "${SHOP_MAILPIT_AUTH_PORT:=$((12311 + port_base))}"  # ... and its API
 SHOP_DB=${SHOP_DB:-shop}
 SHOP_DB_USER=${SHOP_DB_USER:-shop}
 export SHOP_CACHE SHOP_STACK SHOP_VAR SHOP_PG_PORT SHOP_KAFKA_PORT SHOP_KAFKA_CONTROLLER_PORT \
        SHOP_MONGO_PORT SHOP_SMTP_PORT SHOP_MAILPIT_PORT SHOP_STRIPE_PORT SHOP_STRIPE_HTTPS_PORT \
-       SHOP_CLOUDINARY_PORT SHOP_STRIPE_PAID_PORT \
+       SHOP_CLOUDINARY_PORT SHOP_STRIPE_PAID_PORT SHOP_SMTP_AUTH_PORT SHOP_MAILPIT_AUTH_PORT \
        SHOP_DB SHOP_DB_USER
 
 SHOP_TOPICS="user-events product-events payment-events order-events${SHOP_EXTRA_TOPICS:+ $SHOP_EXTRA_TOPICS}"

@@ -1,6 +1,6 @@
 # `apachectl -t` refuses bad mod_shop_email directives with a message naming the
-# directive (URLs, addresses, templates, credentials, what a running worker
-# needs), and accepts a good configuration.
+# directive (URLs, addresses, templates, credentials, CA file, consumer group,
+# what a running worker needs), and accepts a good configuration.
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
@@ -38,6 +38,10 @@ my @cases = (
     [ 'ShopEmailTimeout 0',                      qr/ShopEmailTimeout: '0' is not a number of seconds from 1 to 300/ ],
     [ 'ShopEmailTimeout soon',                   qr/ShopEmailTimeout: 'soon' is not a number of seconds/ ],
     [ "ShopEmailOAuth2TokenFile $empty/missing", qr/ShopEmailOAuth2TokenFile: \Q$empty\E\/missing is not a file/ ],
+    [ "ShopEmailCAFile $empty/missing.pem",      qr/ShopEmailCAFile: \Q$empty\E\/missing\.pem is not a file/ ],
+    [ "ShopEmailCAFile $empty",                  qr/ShopEmailCAFile: \Q$empty\E is not a file/ ],
+    [ 'ShopEmailGroup "shop email"',             qr/ShopEmailGroup: 'shop email' is not a consumer group name/ ],
+    [ 'ShopEmailGroup shop/email',               qr/ShopEmailGroup: 'shop\/email' is not a consumer group name/ ],
     [ 'ShopEmailPassword secret',                qr/ShopEmailPassword and ShopEmailOAuth2TokenFile need ShopEmailUser/ ],
     [ 'ShopEmailUser me@example.test',           qr/ShopEmailUser needs ShopEmailPassword or ShopEmailOAuth2TokenFile/ ],
     [ [ 'ShopEmailUser me@example.test', 'ShopEmailPassword secret', "ShopEmailOAuth2TokenFile $token" ],
@@ -56,7 +60,8 @@ ShopHttpd::configtest_refuses([ $load, ref $_->[0] ? @{ $_->[0] } : $_->[0] ], $
 my ($status, $out) = ShopHttpd::configtest($load, @worker, 'ShopEmailStartTLS On',
                                            'ShopEmailUser me@example.test', 'ShopEmailPassword secret',
                                            'ShopEmailShopURL https://shop.example.test/',
-                                           'ShopEmailTimeout 20');
+                                           'ShopEmailTimeout 20', "ShopEmailCAFile $token",
+                                           'ShopEmailGroup shop-email.test_2');
 is($status, 0, 'a valid configuration (LOGIN) passes configtest') or diag $out;
 like($out, qr/Syntax OK/, 'Syntax OK');
 

@@ -1,6 +1,6 @@
 # ShopMail: helpers of t/email: events published to Kafka as the services
 # publish them, and the mail that reached the test stack's mailpit, read through
-# its API (http://127.0.0.1:$SHOP_MAILPIT_PORT/api/v1/...).
+# its API (http://127.0.0.1:$SHOP_MAILPIT_PORT/api/v1/..., or $ShopMail::API_PORT's).
 package ShopMail;
 use strict;
 use warnings;
@@ -16,7 +16,9 @@ our @EXPORT = qw(publish_event mails_to wait_mails mail_message mail_raw unique_
 my $json = JSON::PP->new->utf8->canonical;
 my $ua = LWP::UserAgent->new(timeout => 10, keep_alive => 0);
 
-sub api { "http://127.0.0.1:$ENV{SHOP_MAILPIT_PORT}/api/v1" }
+# the mailpit asked: the stack's, or another one's API port (local $ShopMail::API_PORT = P)
+our $API_PORT;
+sub api { "http://127.0.0.1:" . ($API_PORT // $ENV{SHOP_MAILPIT_PORT}) . "/api/v1" }
 
 sub api_get {
     my ($path, %query) = @_;
