@@ -74,7 +74,7 @@ system("java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "
 # the worker's own email_sent
 my $schema = "smtp_auth_$tag";
 sql("create schema $schema; create table $schema.email_sent (like public.email_sent including all)");
-my $drop = bless sub { sql("drop schema $schema cascade") }, 'ShopTest::Guard';
+my $drop = bless sub { sql("set client_min_messages = warning; drop schema $schema cascade") }, 'ShopTest::Guard';
 my $conninfo = "host=127.0.0.1 port=$ENV{SHOP_PG_PORT} dbname=$ENV{SHOP_DB} "
              . "user=$ENV{SHOP_DB_USER} connect_timeout=3 options=-csearch_path=$schema";
 
