@@ -2,7 +2,7 @@
  * kafka_consumer.c: the consumers the modules register (shop_kafka_consumer),
  * each a librdkafka high-level consumer on its own thread of the worker.
  *
- * A message's offset is committed (synchronously) only after its handler said
+ * A message's offset is committed (asynchronously) only after its handler said
  * the effect is durable (DONE) or after it reached <topic>.dlq (REJECT). A
  * RETRY pauses just that partition and seeks back to the message, so the other
  * partitions keep flowing; the partition resumes after a backoff that doubles
@@ -248,14 +248,31 @@ static int to_dead_letters(shop_consumer_t *c, const shop_message_t *m, const ch
     return done && !error;
 }
 
+/*
+ * The offset after msg, committed asynchronously: the effect is durable
+ * already, so a commit lost to a crash only brings the message again (to an
+ * idempotent handler), while waiting for each commit would cap a consumer at
+ * one broker round trip per message. Outcomes arrive at on_commit.
+ */
 static void commit(shop_consumer_t *c, const rd_kafka_message_t *msg)
 {
-    rd_kafka_resp_err_t err = rd_kafka_commit_message(c->rk, msg, 0);
+    rd_kafka_resp_err_t err = rd_kafka_commit_message(c->rk, msg, 1);
 
     if (err)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, SHOPLOGNO(01007) "consumer %s: commit of "
                      "%s/%d@%" APR_INT64_T_FMT ": %s (it may be handled again)", c->name,
                      rd_kafka_topic_name(msg->rkt), msg->partition, (apr_int64_t)msg->offset,
+                     rd_kafka_err2str(err));
+}
+
+static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                      rd_kafka_topic_partition_list_t *offsets, void *opaque)
+{
+    shop_consumer_t *c = opaque;
+
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, c->s, SHOPLOGNO(01041) "consumer %s: a commit "
+                     "failed: %s (its messages may be handled again)", c->name,
                      rd_kafka_err2str(err));
 }
 
@@ -334,6 +351,7 @@ static rd_kafka_t *make_consumer(shop_consumer_t *c, const shop_kafka_conf_t *co
     }
     rd_kafka_conf_set_opaque(kc, c);
     rd_kafka_conf_set_rebalance_cb(kc, on_rebalance);
+    rd_kafka_conf_set_offset_commit_cb(kc, on_commit);
     rd_kafka_conf_set_stats_cb(kc, on_stats);
     if (!ok || !(rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, err, sizeof(err)))) {
         rd_kafka_conf_destroy(kc);

@@ -119,6 +119,16 @@ const char *shop_producer_check_property(apr_pool_t *p, const char *key, const c
     return error;
 }
 
+static int has_prop(const apr_array_header_t *props, const char *key)
+{
+    int i;
+
+    for (i = 0; i < props->nelts; i++)
+        if (!strcmp(APR_ARRAY_IDX(props, i, shop_kafka_prop_t).key, key))
+            return 1;
+    return 0;
+}
+
 static rd_kafka_conf_t *producer_conf(apr_pool_t *p, const char *brokers,
                                       const apr_array_header_t *props, int patient,
                                       const char **error)
@@ -142,6 +152,12 @@ static rd_kafka_conf_t *producer_conf(apr_pool_t *p, const char *brokers,
     }
     if (!*error && patient)             /* keep messages until the brokers take them */
         *error = conf_set(p, conf, "message.timeout.ms", "0");
+    /*
+     * The worker's consumers wait for each event they publish before they go on:
+     * no linger (a busy queue is still sent in batches). ShopKafkaProperty wins.
+     */
+    if (!*error && patient && !has_prop(props, "linger.ms"))
+        *error = conf_set(p, conf, "linger.ms", "0");
     if (*error) {
         rd_kafka_conf_destroy(conf);
         return NULL;

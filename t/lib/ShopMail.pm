@@ -38,7 +38,8 @@ sub api_get {
 my $count = 0;
 sub unique_address {
     my ($prefix) = @_;
-    return sprintf '%s.p%dt%dn%d@example.test', $prefix, $$, time, ++$count;
+    # "mbox": never the address ShopTest::new_user gives an account of the same prefix
+    return sprintf '%s.mbox.p%dt%dn%d@example.test', $prefix, $$, time, ++$count;
 }
 
 # publish_event(TOPIC, KEY, TYPE, ID, DATA[, ENVELOPE]) -> the event's JSON text, published
