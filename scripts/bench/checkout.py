@@ -7,7 +7,8 @@ found), then sends one checkout.session.completed webhook per session, signed as
 signs it, one every 1/R s from a pool of threads (open loop: a slow answer does not slow
 the sender). Afterwards it reads each order's createdAt (GET /orders, admin) and each
 mail's arrival time (mailpit's API) and prints, per rate: webhooks accepted, orders and
-mails found, duplicates, lost, and webhook->order and webhook->mail p50/p99.
+mails found, duplicates, lost, and webhook->order and webhook->mail p50/p99. Each rate
+has a customer of its own, whose orders GET /user-orders lists.
 Clocks: one machine, so the send time and the servers' timestamps are comparable.
 """
 import concurrent.futures
@@ -72,6 +73,7 @@ class Bench:
         self.api = ShopApi(ENV["SHOP_PRODUCT_URL"], ENV["SHOP_AUTH_URL"],
                            ENV["SHOP_ADMIN_EMAIL"], ENV["SHOP_ADMIN_PASSWORD_FILE"])
         self.admin = self.api.token()
+        self.customer = None
         product = next(p for p in self.api.products() if p.get("sizes") and p.get("colors"))
         self.amount = int(round(product["price"] * 100))
         self.item = {"id": product["id"], "quantity": 1,
@@ -84,7 +86,7 @@ class Bench:
         status, answer = post(PAYMENT + "/sessions/create-checkout-session",
                               json.dumps(body).encode(),
                               {"Content-Type": "application/json",
-                               "Authorization": "Bearer " + self.admin})
+                               "Authorization": "Bearer " + self.customer})
         if status != 200 and status != 201:
             raise SystemExit("create-checkout-session: %d %s" % (status, answer[:200]))
         return json.loads(answer)["id"]
@@ -104,8 +106,19 @@ class Bench:
                              hashlib.sha256).hexdigest()
         return body, "t=%s,v1=%s" % (stamp, signature)
 
+    def sign_up(self, name):
+        """A customer of its own per rate: its orders are read with GET /user-orders."""
+        body = {"email": name + "@bench.test", "username": name.replace("-", "_"),
+                "firstName": "Bench", "lastName": "Buyer", "password": "bench password " + RUN}
+        status, answer = post(ENV["SHOP_AUTH_URL"].rstrip("/") + "/auth/sign-up",
+                              json.dumps(body).encode(), {"Content-Type": "application/json"})
+        if status != 201:
+            raise SystemExit("sign-up: %d %s" % (status, answer[:200]))
+        self.customer = json.loads(answer)["token"]
+
     def run_rate(self, rate):
         count = rate * DURATION
+        self.sign_up("bench-%s-%d" % (RUN, rate))
         addresses = ["bench-%s-%d-%d@bench.test" % (RUN, rate, i) for i in range(count)]
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             sessions = list(pool.map(self.create_session, addresses))
@@ -133,21 +146,23 @@ class Bench:
         return self.report(rate, count, accepted, orders, mails)
 
     def collect(self, accepted, by_address):
-        """({session: order createdAt}, {session: [mail times]}) once all arrived or SETTLE s."""
+        """({session: order createdAt}, {session: [mail times]}) once all arrived or SETTLE s.
+        The mails come after their orders: waiting for them first reads the orders once."""
         deadline = time.time() + SETTLE
-        orders, mails = {}, {}
-        while time.time() < deadline:
-            orders = self.orders(accepted)
-            mails = self.mails(by_address)
-            if len(orders) >= len(accepted) and len(mails) >= len(accepted):
-                break
+        mails = self.mails(by_address)
+        while len(mails) < len(accepted) and time.time() < deadline:
             time.sleep(1)
-        return orders, mails
+            mails = self.mails(by_address)
+        orders = self.orders(accepted)
+        while len(orders) < len(accepted) and time.time() < deadline:
+            time.sleep(1)
+            orders = self.orders(accepted)
+        return orders, self.mails(by_address)
 
     def orders(self, accepted):
         found, offset = {}, 0
         while True:
-            page = get_json("%s/orders?limit=100&offset=%d" % (ORDER, offset), self.admin)
+            page = get_json("%s/user-orders?limit=100&offset=%d" % (ORDER, offset), self.customer)
             for order in page:
                 if order["checkoutSessionId"] in accepted:
                     found[order["checkoutSessionId"]] = parse_time(order["createdAt"])
