@@ -76,7 +76,11 @@ typedef struct {
     const char *traceparent;        /* NULL if the message had none */
 } shop_message_t;
 
-/* p lives for this attempt; *error (allocated in p) says why on RETRY/REJECT. */
+/*
+ * p lives for this attempt; its parent lives as long as the consumer (for what a
+ * handler keeps across messages, e.g. a client pool). *error (allocated in p)
+ * says why on RETRY/REJECT.
+ */
 typedef shop_consume_t (*shop_consumer_fn)(const shop_message_t *msg, void *baton,
                                            apr_pool_t *p, const char **error);
 

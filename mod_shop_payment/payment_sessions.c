@@ -26,7 +26,8 @@ APLOG_USE_MODULE(shop_payment);
 #define MAX_LINES       100
 #define MAX_QUANTITY    99
 #define MAX_TEXT        200             /* bytes of a shipping field or an option */
-#define SESSION_PLACEHOLDER "{CHECKOUT_SESSION_ID}"
+/* in a return URL, replaced by our session id (the token Stripe's own URLs use) */
+#define SESSION_ID_TOKEN "{CHECKOUT_SESSION_ID}"
 
 #define SESSION_COLUMNS \
     "id, user_id, email, provider, provider_session_id, payment_intent_id, currency, " \
@@ -82,12 +83,12 @@ payment_session_t *payment_session_find(request_rec *r, PGconn *conn, const char
 
 const char *payment_return_url(request_rec *r, const char *url, const char *id)
 {
-    const char *at = strstr(url, SESSION_PLACEHOLDER);
+    const char *at = strstr(url, SESSION_ID_TOKEN);
 
     if (!at)
         return url;
     return apr_pstrcat(r->pool, apr_pstrndup(r->pool, url, at - url), id,
-                       at + strlen(SESSION_PLACEHOLDER), NULL);
+                       at + strlen(SESSION_ID_TOKEN), NULL);
 }
 
 /* ---- validating the request ----------------------------------------------- */
