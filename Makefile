@@ -4,6 +4,7 @@
 #   make stop       stop everything `make run` started
 #   make test       install what is missing, build, run the unit and Apache::Test suites
 #   make install    copy the modules to where Debian's apache2 loads modules
+#   make sites      copy the sites' JavaScript libraries (htdocs/package-lock.json) into place
 #   make test SANITIZE=1   the same suite with the modules built with ASan and UBSan
 
 APXS    ?= apxs
@@ -31,13 +32,13 @@ COMMON_OBJ  := $(COMMON_SRC:common/%.c=build/common/%.o)
 COMMON_LIB   = build/libshop_common.a
 MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 
-.PHONY: all deps build install run stop test unit clean FORCE
+.PHONY: all deps build sites install run stop test unit clean FORCE
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so \
                build/test/mod_shop_mongo_test.so \
                build/test/mod_shop_refund_test.so
-all: build
+all: build sites
 build: $(MODULE_SO)
 
 deps: $(DEPS_OK)
@@ -94,19 +95,36 @@ build/unit/%: t/unit/%.c $$(UNIT_SOURCES_%) $(COMMON_LIB)
 	    -o $@ $< $(UNIT_SOURCES_$*) \
 	    $(COMMON_LIB) $(LIBS_SH) $(UNIT_LIBS_SH)
 
+# the sites' libraries, from npm with a lockfile, copied into each site's vendor/
+# (never committed); the ES modules import "preact" by name, which the pages'
+# import maps resolve to vendor/
+STORE_VENDOR = htdocs/store/vendor/preact.mjs htdocs/store/vendor/hooks.mjs htdocs/store/vendor/htm.mjs
+ADMIN_VENDOR = $(STORE_VENDOR:htdocs/store/%=htdocs/admin/%) htdocs/admin/vendor/chart.umd.min.js
+sites: $(STORE_VENDOR) $(ADMIN_VENDOR)
+htdocs/node_modules/.package-lock.json: htdocs/package-lock.json
+	npm ci --prefix htdocs --no-audit --no-fund --silent
+htdocs/%/vendor/preact.mjs: htdocs/node_modules/.package-lock.json
+	@install -D -m 644 htdocs/node_modules/preact/dist/preact.mjs $@
+htdocs/%/vendor/hooks.mjs: htdocs/node_modules/.package-lock.json
+	@install -D -m 644 htdocs/node_modules/preact/hooks/dist/hooks.mjs $@
+htdocs/%/vendor/htm.mjs: htdocs/node_modules/.package-lock.json
+	@install -D -m 644 htdocs/node_modules/htm/dist/htm.mjs $@
+htdocs/admin/vendor/chart.umd.min.js: htdocs/node_modules/.package-lock.json
+	@install -D -m 644 htdocs/node_modules/chart.js/dist/chart.umd.min.js $@
+
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
 install: build
 	for m in $(MODULES); do $(APXS) -i -n shop_$$m build/mod_shop_$$m.so; done
 
-run: deps build
+run: deps build sites
 	bash scripts/run
 
 stop:
 	bash scripts/run stop
 
-test: deps build $(TEST_MODULES) unit
+test: deps build sites $(TEST_MODULES) unit
 	bash scripts/check-parse
 	python3 scripts/check-logno
 	SANITIZE=$(SANITIZE) bash scripts/test

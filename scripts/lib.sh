@@ -31,12 +31,16 @@ fi
 : "${SHOP_STRIPE_PAID_PORT:=$((12301 + port_base))}"   # t/payment/return_page.t: a stripe-mock whose sessions are paid
 : "${SHOP_SMTP_AUTH_PORT:=$((12310 + port_base))}"     # t/email/smtp_auth.t: a mailpit with TLS and a login
 : "${SHOP_MAILPIT_AUTH_PORT:=$((12311 + port_base))}"  # ... and its API
+# the gateway and the two sites (conf/sites.conf): 8080, 3002 and 3003 for make run
+: "${SHOP_GATEWAY_PORT:=$((8080 + port_base))}"
+: "${SHOP_STORE_PORT:=$((3002 + port_base))}"
+: "${SHOP_ADMIN_PORT:=$((3003 + port_base))}"
 SHOP_DB=${SHOP_DB:-shop}
 SHOP_DB_USER=${SHOP_DB_USER:-shop}
 export SHOP_CACHE SHOP_STACK SHOP_VAR SHOP_PG_PORT SHOP_KAFKA_PORT SHOP_KAFKA_CONTROLLER_PORT \
        SHOP_MONGO_PORT SHOP_SMTP_PORT SHOP_MAILPIT_PORT SHOP_STRIPE_PORT SHOP_STRIPE_HTTPS_PORT \
        SHOP_CLOUDINARY_PORT SHOP_STRIPE_PAID_PORT SHOP_SMTP_AUTH_PORT SHOP_MAILPIT_AUTH_PORT \
-       SHOP_DB SHOP_DB_USER
+       SHOP_GATEWAY_PORT SHOP_STORE_PORT SHOP_ADMIN_PORT SHOP_DB SHOP_DB_USER
 
 SHOP_TOPICS="user-events product-events payment-events order-events${SHOP_EXTRA_TOPICS:+ $SHOP_EXTRA_TOPICS}"
 
@@ -80,4 +84,11 @@ ensure_key() {
   mkdir -p "$(dirname "$1")"
   (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null)
   say "created signing key $1"
+}
+
+# traversable DIR: httpd's unprivileged children must reach DIR (the modules,
+# the sites' htdocs, t/): every directory above it gets o+x
+traversable() {
+  local d=$1
+  while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
 }
