@@ -104,7 +104,9 @@ static const char *default_message(int status)
     case HTTP_METHOD_NOT_ALLOWED:       return "method not allowed";
     case HTTP_REQUEST_ENTITY_TOO_LARGE: return "request body too large";
     case HTTP_REQUEST_TIME_OUT:         return "request timed out";
+    case HTTP_BAD_GATEWAY:              return "the service gave no valid answer";
     case HTTP_SERVICE_UNAVAILABLE:      return "service unavailable";
+    case HTTP_GATEWAY_TIME_OUT:         return "the service did not answer in time";
     default:                            return status < 500 ? "bad request" : "internal error";
     }
 }
