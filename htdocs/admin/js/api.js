@@ -28,10 +28,10 @@ export async function api(method, path, { json, body, type } = {}) {
   return data;
 }
 
-// "?a=1&b=2" from an object, leaving out empty values
+// "?a=1&b=2" from an object, leaving out empty values (spaces as %20: the
+// services do not read "+" as a space)
 export function query(params) {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== '' && v != null) q.set(k, v);
-  const s = q.toString();
-  return s ? `?${s}` : '';
+  const pairs = Object.entries(params).filter(([, v]) => v !== '' && v != null)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  return pairs.length ? `?${pairs.join('&')}` : '';
 }

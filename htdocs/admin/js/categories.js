@@ -2,7 +2,7 @@
 // delete, with the plain-words reason when a category still has products
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
-import { html, useGet, Loaded, PageHeader, Alert, Empty, Field, ConfirmDialog, errorText } from './ui.js';
+import { html, TableWrap, useGet, Loaded, PageHeader, Alert, Empty, Field, ConfirmDialog, errorText } from './ui.js';
 
 const slugOf = (name) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const fieldErrors = (e) => (e.status === 400 && e.body.fields) || {};
@@ -65,7 +65,7 @@ export function Categories() {
     <${CreateForm} onCreated=${(c) => { setNotice(`The category “${c.name}” was created.`); get.reload(); }} />
     <section class="card" aria-labelledby="category-list">
       <h2 id="category-list">All categories</h2>
-      <${Loaded} get=${get} what="the categories">${(rows) => (rows.length ? html`<div class="table-wrap"><table class="table">
+      <${Loaded} get=${get} what="the categories">${(rows) => (rows.length ? html`<${TableWrap} label="Categories table">
         <thead><tr><th scope="col">Name</th><th scope="col">Slug</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${rows.map((c) => html`<tr key=${c.id}>
           <td>${c.name}</td><td><code>${c.slug}</code></td>
@@ -74,7 +74,7 @@ export function Categories() {
             <button type="button" class="button small danger-outline" aria-label=${`Delete ${c.name}`} onClick=${() => setDeleting(c)}>Delete</button>
           </td>
         </tr>`)}</tbody>
-      </table></div>` : html`<${Empty}>No categories yet.<//>`)}<//>
+      <//>` : html`<${Empty}>No categories yet.<//>`)}<//>
     </section>
     ${renaming && html`<${RenameDialog} category=${renaming} onClose=${() => setRenaming(null)}
       onDone=${() => { setNotice('The category was renamed.'); get.reload(); }} />`}

@@ -3,7 +3,7 @@
 // or partial refunds (the order follows when the payment provider confirms)
 import { useState, useEffect } from 'preact/hooks';
 import { api, query } from './api.js';
-import { html, useGet, Loaded, PageHeader, Pager, Alert, Empty, Field, StatusBadge, formatMoney, formatDate, label, errorText } from './ui.js';
+import { html, TableWrap, useGet, Loaded, PageHeader, Pager, Alert, Empty, Field, StatusBadge, formatMoney, formatDate, label, errorText } from './ui.js';
 
 const LIMIT = 20;
 const STATUSES = ['paid', 'shipped', 'delivered', 'cancelled', 'partially_refunded', 'refunded', 'failed'];
@@ -29,7 +29,7 @@ export function Orders() {
       <${Loaded} get=${get} what="the orders">${(rows) => {
         const shown = rows.slice(0, LIMIT);
         if (!shown.length) return html`<${Empty}>${status ? `No ${label(status)} orders.` : 'No orders yet.'}<//>`;
-        return html`<div class="table-wrap"><table class="table">
+        return html`<${TableWrap} label="Orders table">
           <caption class="visually-hidden">Orders${status ? `, ${label(status)}` : ''}</caption>
           <thead><tr><th scope="col">Order</th><th scope="col" class="hide-phone">Date</th><th scope="col">Customer</th>
             <th scope="col" class="num">Amount</th><th scope="col">Status</th></tr></thead>
@@ -40,7 +40,7 @@ export function Orders() {
             <td class="num">${formatMoney(o.amount)}</td>
             <td><${StatusBadge} status=${o.status} /></td>
           </tr>`)}</tbody>
-        </table></div>
+        <//>
         <${Pager} offset=${offset} limit=${LIMIT} hasNext=${rows.length > LIMIT} shown=${shown.length} onChange=${setOffset} />`;
       }}<//>
     </div>`;
@@ -133,11 +133,11 @@ export function OrderDetail({ id }) {
       <div class="columns">
         <section class="card" aria-labelledby="items-title">
           <h2 id="items-title">Items</h2>
-          <div class="table-wrap"><table class="table">
+          <${TableWrap} label="Items table">
             <thead><tr><th scope="col">Product</th><th scope="col">Size</th><th scope="col">Color</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Price</th></tr></thead>
             <tbody>${o.items.map((it, i) => html`<tr key=${i}><td>${it.name}</td><td>${it.size}</td><td>${it.color}</td>
               <td class="num">${it.quantity}</td><td class="num">${formatMoney(it.price)}</td></tr>`)}</tbody>
-          </table></div>
+          <//>
         </section>
         <section class="card" aria-labelledby="shipping-title">
           <h2 id="shipping-title">Shipping</h2>

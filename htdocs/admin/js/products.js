@@ -2,7 +2,7 @@
 // delete (after a confirmation dialog)
 import { useState } from 'preact/hooks';
 import { api, query } from './api.js';
-import { html, takeNotice, useGet, Loaded, PageHeader, Pager, Empty, Alert, ConfirmDialog, formatMoney, formatDate } from './ui.js';
+import { html, TableWrap, takeNotice, useGet, Loaded, PageHeader, Pager, Empty, Alert, ConfirmDialog, formatMoney, formatDate } from './ui.js';
 
 const LIMIT = 20;
 
@@ -29,7 +29,7 @@ export function Products() {
       <${Loaded} get=${get} what="the products">${(rows) => {
         const shown = rows.slice(0, LIMIT);
         if (!shown.length) return html`<${Empty}>${search ? `No product matches “${search}”.` : 'No products yet.'}<//>`;
-        return html`<div class="table-wrap"><table class="table">
+        return html`<${TableWrap} label="Products table">
           <caption class="visually-hidden">Products${search ? ` matching “${search}”` : ''}</caption>
           <thead><tr><th scope="col"><span class="visually-hidden">Image</span></th><th scope="col">Name</th>
             <th scope="col">Category</th><th scope="col" class="num">Price</th><th scope="col" class="hide-phone">Colors</th>
@@ -46,7 +46,7 @@ export function Products() {
               <button type="button" class="button small danger-outline" aria-label=${`Delete ${p.name}`} onClick=${() => setDeleting(p)}>Delete</button>
             </td>
           </tr>`)}</tbody>
-        </table></div>
+        <//>
         <${Pager} offset=${offset} limit=${LIMIT} hasNext=${rows.length > LIMIT} shown=${shown.length} onChange=${setOffset} />`;
       }}<//>
     </div>

@@ -61,6 +61,11 @@ export function Loaded({ get, what, children }) {
   return children(get.data);
 }
 
+// a table that scrolls sideways on narrow screens (focusable, so keyboards can scroll it)
+export function TableWrap({ label: name, children }) {
+  return html`<div class="table-wrap" role="region" aria-label=${name} tabindex="0"><table class="table">${children}</table></div>`;
+}
+
 export function Empty({ children }) {
   return html`<p class="empty">${children}</p>`;
 }

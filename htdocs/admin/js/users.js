@@ -2,7 +2,7 @@
 // role change, a new user (POST /users), and delete after a confirmation
 import { useState } from 'preact/hooks';
 import { api, query } from './api.js';
-import { html, useGet, Loaded, PageHeader, Pager, Alert, Empty, Field, ConfirmDialog, formatDate, leaveNotice, takeNotice } from './ui.js';
+import { html, TableWrap, useGet, Loaded, PageHeader, Pager, Alert, Empty, Field, ConfirmDialog, formatDate, leaveNotice, takeNotice } from './ui.js';
 
 const LIMIT = 20;
 const NEW_FIELDS = [['email', 'Email', 'email'], ['username', 'Username', 'text'], ['firstName', 'First name', 'text'],
@@ -50,7 +50,7 @@ export function Users() {
     <${NewUser} onCreated=${(u) => { setNotice(`The user ${u.email} was created.`); get.reload(); }} />
     <section class="card" aria-labelledby="user-list">
       <h2 id="user-list">All users${get.data ? ` (${get.data.total})` : ''}</h2>
-      <${Loaded} get=${get} what="the users">${({ users, total }) => (users.length ? html`<div class="table-wrap"><table class="table">
+      <${Loaded} get=${get} what="the users">${({ users, total }) => (users.length ? html`<${TableWrap} label="Users table">
         <thead><tr><th scope="col">Email</th><th scope="col" class="hide-phone">Name</th><th scope="col">Role</th><th scope="col" class="hide-phone">Joined</th></tr></thead>
         <tbody>${users.map((u) => html`<tr key=${u.id}>
           <td><a href=${`#/users/${u.id}`}>${u.email}</a></td>
@@ -58,7 +58,7 @@ export function Users() {
           <td><${RoleBadge} role=${u.role} /></td>
           <td class="hide-phone muted">${formatDate(u.createdAt)}</td>
         </tr>`)}</tbody>
-      </table></div>
+      <//>
       <${Pager} offset=${offset} limit=${LIMIT} hasNext=${offset + users.length < total} shown=${users.length} total=${total} onChange=${setOffset} />`
         : html`<${Empty}>No users.<//>`)}<//>
     </section>`;
