@@ -54,9 +54,9 @@ export function Overview() {
   return html`
     <${PageHeader} title="Overview" />
     <section class="figures" aria-label="Key figures">
-      <${Figure} title="Users" value=${users.data ? users.data.total : '…'} note="accounts in the shop" />
-      <${Figure} title="Orders this month" value=${last ? last.total : '…'} note=${last ? `${last.successful} successful` : ''} />
-      <${Figure} title="Orders in 6 months" value=${sixMonths ?? '…'} note="all statuses" />
+      <${Figure} title="Users" value=${users.data ? users.data.total : '…'} note="accounts" />
+      <${Figure} title="This month" value=${last ? last.total : '…'} note=${last ? `orders, ${last.successful} paid` : 'orders'} />
+      <${Figure} title="6 months" value=${sixMonths ?? '…'} note="orders" />
     </section>
     <section class="card" aria-labelledby="chart-title">
       <h2 id="chart-title">Orders, last 6 months</h2>
@@ -67,8 +67,8 @@ export function Overview() {
         <div class="card-header"><h2 id="latest-orders">Latest orders</h2><a href="#/orders">All orders</a></div>
         <${Loaded} get=${orders} what="the latest orders">${(list) => (list.length ? html`
           <ul class="rows">${list.map((o) => html`<li key=${o.id}>
-            <a href=${`#/orders/${o.id}`}>${o.email}</a>
-            <span class="muted small">${formatDate(o.createdAt)}</span>
+            <span class="row-main"><a href=${`#/orders/${o.id}`}>${o.email}</a>
+              <span class="muted small">${formatDate(o.createdAt)}</span></span>
             <span class="row-end"><strong>${formatMoney(o.amount)}</strong> <${StatusBadge} status=${o.status} /></span>
           </li>`)}</ul>` : html`<${Empty}>No orders yet.<//>`)}<//>
       </section>
@@ -77,7 +77,8 @@ export function Overview() {
         <${Loaded} get=${products} what="the latest products">${(list) => (list.length ? html`
           <ul class="rows">${list.map((p) => html`<li key=${p.id}>
             <img class="thumb" src=${Object.values(p.images || {})[0]} alt="" width="40" height="40" />
-            <a href=${`#/products/${p.id}`}>${p.name}</a>
+            <span class="row-main"><a href=${`#/products/${p.id}`}>${p.name}</a>
+              <span class="muted small">${p.categorySlug}</span></span>
             <span class="row-end"><strong>${formatMoney(p.price)}</strong></span>
           </li>`)}</ul>` : html`<${Empty}>No products yet.<//>`)}<//>
       </section>
