@@ -32,7 +32,7 @@ typedef struct {
 #define PRODUCT_DEFAULT_MAX_AGE     0
 #define PRODUCT_DEFAULT_CACHE_SIZE  (16 * 1024 * 1024)
 #define PRODUCT_DEFAULT_UPLOAD_MAX  (5 * 1024 * 1024)
-#define PRODUCT_DEFAULT_UPLOAD_URL  "/uploads/"
+#define PRODUCT_DEFAULT_UPLOAD_URL  "/images/uploads/"
 #define PRODUCT_DEFAULT_CLOUDINARY  "https://api.cloudinary.com"
 #define PRODUCT_LIST_MAX            100
 #define PRODUCT_LIST_DEFAULT        100

@@ -61,7 +61,7 @@ sub shop_config {
     my $top = top_dir();
     return join "\n", "Define SHOP_CONF_DIR $top/conf", "Define SHOP_MODULE_DIR $top/build",
         "Define SHOP_AUTH_KEY $ENV{SHOP_VAR}/keys/signing-key.pem", 'Define SHOP_COOKIE_SECURE Off',
-        "Define SHOP_UPLOAD_DIR $ENV{SHOP_VAR}/uploads",
+        "Define SHOP_IMAGE_DIR $ENV{SHOP_VAR}/images",
         "Define SHOP_KAFKA_BROKERS 127.0.0.1:$ENV{SHOP_KAFKA_PORT}",
         "Define SHOP_PG_PORT $ENV{SHOP_PG_PORT}",
         "Define SHOP_MONGO_URI mongodb://127.0.0.1:$ENV{SHOP_MONGO_PORT}/shop_test",

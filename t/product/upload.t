@@ -1,6 +1,6 @@
 # POST /uploads (admin): the raw body is an image whose Content-Type
 # (image/png, jpeg, gif or webp) matches its magic bytes; it is stored under a
-# random name and answered 201 {"url": "/uploads/<random>.<ext>"}, which httpd
+# random name and answered 201 {"url": "/images/uploads/<random>.<ext>"}, which httpd
 # serves byte for byte with the right Content-Type. A body that is not what it
 # claims, or a type that is not an image, is 415; over 5 MiB is 413 (declared
 # or chunked); anonymous is 401 and a user 403. A refused upload stores nothing.
@@ -11,7 +11,7 @@ use ShopTest;
 
 my $admin = catalog_admin();
 my ($user) = catalog_user();
-my $dir = "$ENV{SHOP_VAR}/uploads";
+my $dir = "$ENV{SHOP_VAR}/images/uploads";
 my ($code, $body, $res);
 
 sub upload {
@@ -28,8 +28,8 @@ my $png = catalog_png(16, 9);
 is($code, 201, 'a PNG as image/png: 201');
 like($res->header('Content-Type') // '', qr{^application/json}, '... JSON');
 my $url = $body->{url} // '';
-like($url, qr{^/uploads/[0-9a-zA-Z_-]{16,}\.png$}, "... {\"url\": \"/uploads/<random>.png\"}: $url");
-(my $name = $url) =~ s{^/uploads/}{};
+like($url, qr{^/images/uploads/[0-9a-zA-Z_-]{16,}\.png$}, "... {\"url\": \"/images/uploads/<random>.png\"}: $url");
+(my $name = $url) =~ s{^/images/uploads/}{};
 ok(-f "$dir/$name", '... stored in the upload directory');
 
 ($code, $body, $res) = request_json('shop_product', 'GET', $url);
@@ -39,7 +39,7 @@ ok($res->content eq $png, '... the same bytes') or diag(length($res->content) . 
 
 ($code, $body) = upload('image/png', $png);
 is($code, 201, 'the same image again: 201');
-like($body->{url} // '', qr{^/uploads/[0-9a-zA-Z_-]{16,}\.png$}, '... a URL');
+like($body->{url} // '', qr{^/images/uploads/[0-9a-zA-Z_-]{16,}\.png$}, '... a URL');
 isnt($body->{url}, $url, '... another one');
 ($code, $body) = upload('image/png; charset=binary', catalog_png(3, 3));
 is($code, 201, 'image/png with a parameter: 201');
@@ -55,8 +55,8 @@ for my $type (sort keys %images) {
     my ($bytes, $ext) = @{ $images{$type} };
     ($code, $body) = upload($type, $bytes);
     is($code, 201, "a $ext as $type: 201");
-    like($body->{url} // '', qr{^/uploads/[^/]+\.\Q$ext\E$}, "... a .$ext URL");
-    ($code, undef, $res) = request_json('shop_product', 'GET', $body->{url} // '/uploads/none');
+    like($body->{url} // '', qr{^/images/uploads/[^/]+\.\Q$ext\E$}, "... a .$ext URL");
+    ($code, undef, $res) = request_json('shop_product', 'GET', $body->{url} // '/images/uploads/none');
     is($code, 200, '... served');
     is($res->header('Content-Type'), $type, "... as $type");
     ok($res->content eq $bytes, '... byte for byte');
@@ -108,7 +108,7 @@ is(stored_files(), $files, 'no refused upload left a file');
 
 ($code, $body) = upload('image/png', $png . ("\0" x ($max - length $png)));
 is($code, 201, 'exactly 5 MiB: 201');
-(my $big = $body->{url} // '') =~ s{^/uploads/}{};
+(my $big = $body->{url} // '') =~ s{^/images/uploads/}{};
 is(-s "$dir/$big", $max, '... stored whole');
 unlink "$dir/$big" if $big =~ /^[^\/.][^\/]*$/;
 
@@ -123,9 +123,9 @@ is($code, 403, 'a user\'s upload: 403');
 is($body->{message}, 'forbidden: requires role admin', '... JSON message');
 is(stored_files(), $files, '... neither stored a file');
 
-($code, $body) = request_json('shop_product', 'GET', '/uploads/no-such-file.png');
+($code, $body) = request_json('shop_product', 'GET', '/images/uploads/no-such-file.png');
 is($code, 404, 'GET an upload that does not exist: 404');
-($code) = request_json('shop_product', 'GET', '/uploads/../../etc/passwd');
-ok($code == 400 || $code == 404, "GET /uploads/../../etc/passwd: $code");
+($code) = request_json('shop_product', 'GET', '/images/uploads/../../etc/passwd');
+ok($code == 400 || $code == 404, "GET /images/uploads/../../etc/passwd: $code");
 
 done_testing();
