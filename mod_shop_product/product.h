@@ -23,6 +23,7 @@ typedef struct {
     const char *watch_db;               /* libpq conninfo to LISTEN on for changes */
     const char *upload_dir;
     const char *upload_url;             /* URL prefix the upload dir is served at */
+    const char *public_url;             /* base of absolute image URLs, no trailing '/' */
     apr_off_t upload_max;
     const char *cloudinary_url;         /* cloudinary://key:secret@cloud */
     const char *cloudinary_api;         /* API base, https://api.cloudinary.com */

@@ -38,6 +38,7 @@ void *product_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     SHOP_MERGE_PTR(watch_db);
     SHOP_MERGE_PTR(upload_dir);
     SHOP_MERGE_PTR(upload_url);
+    SHOP_MERGE_PTR(public_url);
     SHOP_MERGE_INT(upload_max);
     SHOP_MERGE_PTR(cloudinary_url);
     SHOP_MERGE_PTR(cloudinary_api);
@@ -154,6 +155,24 @@ static const char *set_upload_url(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+/* http(s)://host[:port][/prefix], no user, query or fragment; kept without trailing slashes */
+static const char *set_public_url(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    apr_uri_t uri;
+    char *url;
+    apr_size_t len;
+
+    if (!shop_is_http_url(cmd->temp_pool, arg, 0) || strpbrk(arg, "?#\"<>\\ ")
+        || apr_uri_parse(cmd->temp_pool, arg, &uri) != APR_SUCCESS || uri.user)
+        return "ShopProductPublicURL: give an http(s) URL without user, query, fragment, "
+               "spaces or quotes, e.g. https://shop.example or https://cdn.example/shop";
+    url = apr_pstrdup(cmd->pool, arg);
+    for (len = strlen(url); url[len - 1] == '/'; len--)
+        url[len - 1] = '\0';
+    cmd_conf(cmd)->public_url = url;
+    return NULL;
+}
+
 static const char *set_cloudinary(cmd_parms *cmd, void *dummy, const char *arg)
 {
     apr_uri_t uri;
@@ -188,7 +207,10 @@ const command_rec product_cmds[] = {
     AP_INIT_TAKE1("ShopProductUploadDir", set_upload_dir, NULL, RSRC_CONF,
                   "directory uploaded images are stored in (served by httpd)"),
     AP_INIT_TAKE1("ShopProductUploadURL", set_upload_url, NULL, RSRC_CONF,
-                  "URL prefix the upload directory is served at (default /uploads/)"),
+                  "URL prefix the upload directory is served at (default /images/uploads/)"),
+    AP_INIT_TAKE1("ShopProductPublicURL", set_public_url, NULL, RSRC_CONF,
+                  "http(s)://host[:port][/prefix] that makes image paths in product answers "
+                  "absolute URLs (default: paths are answered as stored)"),
     AP_INIT_TAKE1("ShopProductUploadMaxSize", set_upload_max, NULL, RSRC_CONF,
                   "largest image upload (default 5M)"),
     AP_INIT_TAKE1("ShopProductCloudinaryURL", set_cloudinary, NULL, RSRC_CONF,

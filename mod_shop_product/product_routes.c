@@ -4,8 +4,10 @@
  * carry ETag, Last-Modified and Cache-Control, answering 304 to a matching
  * If-None-Match. A product's JSON is built by PostgreSQL once per catalog
  * version; a list asks PostgreSQL for the ids of its page only and joins the
- * products' cached JSON. Writes run in one transaction with their product.*
- * event in the outbox.
+ * products' cached JSON. Product answers carry image paths made absolute with
+ * ShopProductPublicURL (by PostgreSQL, cached under keys that hold the base);
+ * events keep the stored paths. Writes run in one transaction with their
+ * product.* event in the outbox.
  */
 #include "product.h"
 
@@ -28,14 +30,22 @@
 APLOG_USE_MODULE(shop_product);
 
 #define TIME_JSON(col) "to_char(" col " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-#define PRODUCT_JSON \
+#define PRODUCT_JSON_WITH(images) \
     "json_build_object('id', id, 'name', name, 'shortDescription', short_description," \
     " 'description', description, 'price', round(price_minor / 100.0, 2), 'sizes', sizes," \
-    " 'colors', colors, 'images', images, 'categorySlug', category_slug," \
+    " 'colors', colors, 'images', " images ", 'categorySlug', category_slug," \
     " 'createdAt', " TIME_JSON("created_at") ", 'updatedAt', " TIME_JSON("updated_at") ")"
+/* a product as stored (events; the base of an update) */
+#define PRODUCT_JSON PRODUCT_JSON_WITH("images")
+/* a product as answered: image paths prefixed with the text parameter base (NULL: as stored) */
+#define PUBLIC_PRODUCT_JSON(base) PRODUCT_JSON_WITH( \
+    "(select coalesce(jsonb_object_agg(color, case when " base "::text is null" \
+    " or url not like '/%' then url else " base " || url end), '{}')" \
+    " from jsonb_each_text(images) as image(color, url))")
 #define CATEGORY_JSON "json_build_object('id', id, 'name', name, 'slug', slug)"
 #define PRODUCT_SOURCE SHOP_EVENT_SOURCE "product"
 #define SEARCH_MAX 100
+#define CATEGORY_ALL "all"                  /* category=all: every category (the seed's client) */
 #define ID_MAX 2147483647L
 
 static const struct {
@@ -121,7 +131,7 @@ static int serve_read(request_rec *r, const char *key, const char *sql, int n,
 /* GET /products?sort=&category=&search=&limit=&offset=, its defaults applied */
 typedef struct {
     const char *sort, *order;           /* name and ORDER BY */
-    const char *category, *search;      /* "" when absent */
+    const char *category, *search;      /* "" when absent (and category=all) */
     long limit, offset;
 } list_query_t;
 
@@ -170,6 +180,7 @@ static shop_error_t *list_query_read(request_rec *r, list_query_t *q)
     q->sort = apr_table_get(args, "sort");
     q->sort = q->sort ? q->sort : "newest";
     q->category = text_arg(args, "category");
+    q->category = strcmp(q->category, CATEGORY_ALL) ? q->category : "";
     q->search = text_arg(args, "search");
     limit = apr_table_get(args, "limit");
     offset = apr_table_get(args, "offset");
@@ -188,17 +199,29 @@ static shop_error_t *list_query_read(request_rec *r, list_query_t *q)
     return NULL;
 }
 
-/* The cache key of a list: its query in one canonical spelling (lengths keep it unambiguous). */
-static const char *list_key(apr_pool_t *p, const list_query_t *q)
+/*
+ * The cache key of a product answer: it holds image URLs made with this host's
+ * ShopProductPublicURL, so the base is part of the key (it has no spaces).
+ */
+static const char *public_key(request_rec *r, const char *key)
 {
-    return apr_psprintf(p, "list?sort=%s&limit=%ld&offset=%ld&category=%" APR_SIZE_T_FMT ":%s"
-                        "&search=%" APR_SIZE_T_FMT ":%s", q->sort, q->limit, q->offset,
-                        strlen(q->category), q->category, strlen(q->search), q->search);
+    const char *base = product_conf(r->server)->public_url;
+
+    return base ? apr_pstrcat(r->pool, base, " ", key, NULL) : key;
 }
 
-static const char *product_key(apr_pool_t *p, const char *id)
+/* The cache key of a list: its query in one canonical spelling (lengths keep it unambiguous). */
+static const char *list_key(request_rec *r, const list_query_t *q)
 {
-    return apr_pstrcat(p, "product/", id, NULL);
+    return public_key(r, apr_psprintf(r->pool, "list?sort=%s&limit=%ld&offset=%ld&category=%"
+                                      APR_SIZE_T_FMT ":%s&search=%" APR_SIZE_T_FMT ":%s", q->sort,
+                                      q->limit, q->offset, strlen(q->category), q->category,
+                                      strlen(q->search), q->search));
+}
+
+static const char *product_key(request_rec *r, const char *id)
+{
+    return public_key(r, apr_pstrcat(r->pool, "product/", id, NULL));
 }
 
 /* The ids of the page, in order: the one query a list that is not cached costs. */
@@ -233,10 +256,10 @@ static shop_error_t *render_missing(request_rec *r, PGconn *conn, apr_uint64_t v
                                    const PGresult *ids, product_answer_t *answers, int *complete)
 {
     static const char sql[] =
-        "select id, " PRODUCT_JSON "::text from product where id = any($1::int[])";
+        "select id, " PUBLIC_PRODUCT_JSON("$2") "::text from product where id = any($1::int[])";
     apr_array_header_t *missing = apr_array_make(r->pool, PQntuples(ids), sizeof(char *));
     apr_hash_t *rows = apr_hash_make(r->pool);
-    const char *param, *error = NULL;
+    const char *params[2], *error = NULL;
     const int *row;
     PGresult *res;
     int i;
@@ -247,8 +270,9 @@ static shop_error_t *render_missing(request_rec *r, PGconn *conn, apr_uint64_t v
     *complete = 1;
     if (!missing->nelts)
         return NULL;
-    param = apr_pstrcat(r->pool, "{", apr_array_pstrcat(r->pool, missing, ','), "}", NULL);
-    if (!(res = shop_pg_exec(r->pool, conn, sql, 1, &param, &error)))
+    params[0] = apr_pstrcat(r->pool, "{", apr_array_pstrcat(r->pool, missing, ','), "}", NULL);
+    params[1] = product_conf(r->server)->public_url;
+    if (!(res = shop_pg_exec(r->pool, conn, sql, 2, params, &error)))
         return shop_fail_db(r->pool, "list products", error);
     for (i = 0; i < PQntuples(res); i++) {
         int *n = apr_palloc(r->pool, sizeof(*n));
@@ -264,7 +288,7 @@ static shop_error_t *render_missing(request_rec *r, PGconn *conn, apr_uint64_t v
             continue;
         }
         answer_of(r, res, *row, 1, &answers[i]);
-        product_lru_put(version, product_key(r->pool, PQgetvalue(ids, i, 0)), &answers[i]);
+        product_lru_put(version, product_key(r, PQgetvalue(ids, i, 0)), &answers[i]);
     }
     return NULL;
 }
@@ -316,7 +340,7 @@ static shop_error_t *list_build(request_rec *r, const list_query_t *q, apr_uint6
     keys = apr_palloc(r->pool, (n + 1) * sizeof(*keys));
     answers = apr_palloc(r->pool, (n + 1) * sizeof(*answers));
     for (i = 0; i < n; i++)
-        keys[i] = product_key(r->pool, PQgetvalue(ids, i, 0));
+        keys[i] = product_key(r, PQgetvalue(ids, i, 0));
     if (product_lru_get(r, version, n, keys, answers) < n
         && (err = render_missing(r, conn, version, ids, answers, complete)))
         return err;
@@ -335,7 +359,7 @@ int product_list(request_rec *r, const char *id)
 
     if ((err = list_query_read(r, &q)))
         return shop_reply_failure(r, err);
-    key = list_key(r->pool, &q);
+    key = list_key(r, &q);
     if (product_lru_get(r, version, 1, &key, &list))
         return reply_cacheable(r, &list);
     if ((err = list_build(r, &q, version, &list, &complete)))
@@ -362,11 +386,14 @@ static const char *canonical_id(apr_pool_t *p, const char *id)
 
 int product_get(request_rec *r, const char *id)
 {
-    static const char sql[] = "select " PRODUCT_JSON "::text from product where id = $1::int";
+    static const char sql[] =
+        "select " PUBLIC_PRODUCT_JSON("$2") "::text from product where id = $1::int";
+    const char *params[2];
 
-    if (!(id = canonical_id(r->pool, id)))
+    if (!(params[0] = canonical_id(r->pool, id)))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
-    return serve_read(r, product_key(r->pool, id), sql, 1, &id, "no such product");
+    params[1] = product_conf(r->server)->public_url;
+    return serve_read(r, product_key(r, params[0]), sql, 2, params, "no such product");
 }
 
 int category_list(request_rec *r, const char *id)
@@ -425,9 +452,12 @@ static int product_event(request_rec *r, const char *json, const char *type,
     return 1;
 }
 
-/* The event (if any), the new catalog version, COMMIT; then answers json with status. */
+/*
+ * The event of json (if any), the new catalog version, COMMIT; then the answer
+ * with status.
+ */
 static int write_finish(request_rec *r, PGconn *conn, const char *json, const char *type,
-                        int status)
+                        int status, const char *answer)
 {
     static const char version_sql[] =
         "select version, (extract(epoch from changed_at) * 1000000)::bigint from catalog_version";
@@ -448,7 +478,7 @@ static int write_finish(request_rec *r, PGconn *conn, const char *json, const ch
         r->status = status;
         return OK;
     }
-    return shop_reply_json_text(r, status, json, strlen(json));
+    return shop_reply_json_text(r, status, answer, strlen(answer));
 }
 
 static cJSON *read_body(request_rec *r, shop_error_t **err)
@@ -473,8 +503,8 @@ int product_post(request_rec *r, const char *id)
     static const char sql[] =
         "insert into product (name, short_description, description, price_minor, sizes, colors,"
         " images, category_slug) values ($1, $2, $3, $4::int, $5::text[], $6::text[], $7::jsonb, $8)"
-        " returning " PRODUCT_JSON "::text";
-    const char *params[8];
+        " returning " PRODUCT_JSON "::text, " PUBLIC_PRODUCT_JSON("$9") "::text";
+    const char *params[9];
     product_fields_t f;
     cJSON *body, *invalid;
     shop_error_t *err;
@@ -489,10 +519,12 @@ int product_post(request_rec *r, const char *id)
     if (!(conn = shop_pg_connection(r, &err)))
         return shop_reply_failure(r, err);
     field_params(r, &f, params);
-    product_write(&write, "create product", sql, 8, params);
+    params[8] = product_conf(r->server)->public_url;
+    product_write(&write, "create product", sql, 9, params);
     if (!(res = shop_write_begin(r, conn, &write, &err)))
         return shop_reply_failure(r, err);
-    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.created", HTTP_CREATED);
+    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.created", HTTP_CREATED,
+                        PQgetvalue(res, 0, 1));
 }
 
 int product_put(request_rec *r, const char *id)
@@ -502,8 +534,9 @@ int product_put(request_rec *r, const char *id)
     static const char sql[] =
         "update product set name = $1, short_description = $2, description = $3,"
         " price_minor = $4::int, sizes = $5::text[], colors = $6::text[], images = $7::jsonb,"
-        " category_slug = $8, updated_at = now() where id = $9::int returning " PRODUCT_JSON "::text";
-    const char *params[9];
+        " category_slug = $8, updated_at = now() where id = $9::int"
+        " returning " PRODUCT_JSON "::text, " PUBLIC_PRODUCT_JSON("$10") "::text";
+    const char *params[10];
     product_fields_t f;
     cJSON *body, *stored, *invalid;
     shop_error_t *err;
@@ -525,10 +558,12 @@ int product_put(request_rec *r, const char *id)
         return shop_reply_json(r, HTTP_BAD_REQUEST, invalid);
     field_params(r, &f, params);
     params[8] = id;
-    product_write(&write, "update product", sql, 9, params);
+    params[9] = product_conf(r->server)->public_url;
+    product_write(&write, "update product", sql, 10, params);
     if (!(res = shop_write_run(r, conn, &write, &err)))
         return shop_reply_failure(r, err);
-    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.updated", HTTP_OK);
+    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.updated", HTTP_OK,
+                        PQgetvalue(res, 0, 1));
 }
 
 int product_delete(request_rec *r, const char *id)
@@ -546,7 +581,7 @@ int product_delete(request_rec *r, const char *id)
     product_write(&write, "delete product", sql, 1, &id);
     if (!(res = shop_write_begin(r, conn, &write, &err)))
         return shop_reply_failure(r, err);
-    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.deleted", HTTP_NO_CONTENT);
+    return write_finish(r, conn, PQgetvalue(res, 0, 0), "product.deleted", HTTP_NO_CONTENT, NULL);
 }
 
 /* ---- categories ----------------------------------------------------------- */
@@ -571,6 +606,10 @@ static const char *category_field(request_rec *r, const cJSON *body, const char 
             cJSON_AddStringToObject(errors, name, "may hold a-z, 0-9 and '-' only");
             return NULL;
         }
+    if (!strcmp(name, "slug") && !strcmp(v, CATEGORY_ALL)) {
+        cJSON_AddStringToObject(errors, name, "'all' is reserved: category=all lists every product");
+        return NULL;
+    }
     return apr_pstrdup(r->pool, v);
 }
 
@@ -619,7 +658,7 @@ static int category_write(request_rec *r, const char *id, int creating)
                                   creating ? insert_sql : update_sql, creating ? 2 : 3, params,
                                   &json)))
         return shop_reply_failure(r, err);
-    return write_finish(r, conn, json, NULL, creating ? HTTP_CREATED : HTTP_OK);
+    return write_finish(r, conn, json, NULL, creating ? HTTP_CREATED : HTTP_OK, json);
 }
 
 int category_post(request_rec *r, const char *id)
@@ -644,5 +683,5 @@ int category_delete(request_rec *r, const char *id)
     if (!(conn = shop_pg_connection(r, &err))
         || (err = category_change(r, conn, "delete category", sql, 1, &id, &json)))
         return shop_reply_failure(r, err);
-    return write_finish(r, conn, json, NULL, HTTP_NO_CONTENT);
+    return write_finish(r, conn, json, NULL, HTTP_NO_CONTENT, NULL);
 }

@@ -3,7 +3,8 @@
 # deleted only when empty; products are created, read, updated partially and
 # deleted, every answer checked against the row in PostgreSQL. The list is
 # checked for every combination of sort, search, limit and offset within a
-# category of this run, against the order computed here; bad parameters are 400.
+# category of this run, against the order computed here; category=all is no
+# filter; bad parameters are 400.
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
@@ -251,6 +252,16 @@ is_deeply(ids($body), [map { $_->{id} } $order{asc}->(@made)],
           'search alone (no category, upper case) finds the products named with it, by price');
 ($code, $body) = request_json('shop_product', 'GET', '/products?sort=desc&limit=2&offset=1&search=' . $tag);
 is_deeply(ids($body), [map { $_->{id} } ($order{desc}->(@made))[1, 2]], '... with sort desc, limit and offset too');
+# category=all (the seed's "All" button) is no filter: the same as no category
+for my $query ("sort=asc&search=$tag", "sort=oldest&limit=5", 'limit=3&offset=2') {
+    my ($want_code, $want) = request_json('shop_product', 'GET', "/products?$query");
+    ($code, $body) = request_json('shop_product', 'GET', "/products?category=all&$query");
+    is($code, 200, "GET /products?category=all&$query: 200");
+    is_deeply(ids($body), ids($want), '... the products of every category, as without category');
+}
+is(scalar @{ ids($body) }, 3, '... (a page of 3 products, not an empty list)');
+($code, $body) = request_json('shop_product', 'GET', "/products?category=all&sort=asc&search=$tag");
+is_deeply(ids($body), [map { $_->{id} } $order{asc}->(@made)], 'category=all with search finds this run\'s products');
 ($code, $body) = request_json('shop_product', 'GET', "/products?category=no-such-$tag");
 is_deeply([$code, $body], [200, []], 'an unknown category: 200 []');
 ($code, $body) = request_json('shop_product', 'GET', "/products?category=$list&offset=1000000");

@@ -5,7 +5,8 @@
 # decimals or as a string, fields of the wrong type, malformed JSON, a JSON array
 # and a body over 64K (413, with Content-Length or chunked). Unknown fields are
 # ignored. No refused write leaves a row in PostgreSQL or an event in the outbox;
-# a refused PUT changes nothing.
+# a refused PUT changes nothing. A category may not take the slug "all" (category=all
+# lists every product).
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
@@ -236,6 +237,22 @@ for my $case (['no fields', {}, [qw(name slug)]], ['an empty name', { name => ''
     is_deeply([sort keys %{ $body->{fields} || {} }], $named, "... naming @$named");
 }
 is(sql_value("select count(*) from category where slug = :'p1'", "ok-$$"), 0, 'no refused category has a row');
+
+# the slug "all" would be unreachable: GET /products?category=all lists every category
+($code, $body) = request_json('shop_product', 'POST', '/categories', token => $admin,
+                              json => { name => 'All', slug => 'all' });
+is($code, 400, 'POST /categories with the slug "all": 400');
+like($body->{fields}{slug} // '', qr/reserved/, '... fields.slug: reserved');
+my $category = catalog_category($admin);
+($code, $body) = request_json('shop_product', 'PUT', "/categories/$category->{id}", token => $admin,
+                              json => { slug => 'all' });
+is($code, 400, 'PUT /categories/:id renaming the slug to "all": 400');
+like($body->{fields}{slug} // '', qr/reserved/, '... fields.slug: reserved');
+is(sql_value("select count(*) from category where slug = 'all'"), 0, '... no category is called all');
+($code, $body) = request_json('shop_product', 'POST', '/categories', token => $admin,
+                              json => { name => 'All of it', slug => "all-$$" });
+is($code, 201, 'a slug that only starts with "all": 201');
+request_json('shop_product', 'DELETE', "/categories/$body->{id}", token => $admin) if $code == 201;
 ($code, $body) = request_json('shop_product', 'POST', '/categories', token => $admin, content => '[]');
 is($code, 400, 'POST /categories with a JSON array: 400');
 
