@@ -176,7 +176,7 @@ static shop_error_t *list_query_read(request_rec *r, list_query_t *q)
 
     if (r->args && strstr(r->args, "%00"))          /* the parsed values would stop there */
         return shop_fail(r->pool, HTTP_BAD_REQUEST, "the query must not hold NUL characters");
-    ap_args_to_table(r, &args);
+    args = shop_query_table(r);
     q->sort = apr_table_get(args, "sort");
     q->sort = q->sort ? q->sort : "newest";
     q->category = text_arg(args, "category");

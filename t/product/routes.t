@@ -252,6 +252,12 @@ is_deeply(ids($body), [map { $_->{id} } $order{asc}->(@made)],
           'search alone (no category, upper case) finds the products named with it, by price');
 ($code, $body) = request_json('shop_product', 'GET', '/products?sort=desc&limit=2&offset=1&search=' . $tag);
 is_deeply(ids($body), [map { $_->{id} } ($order{desc}->(@made))[1, 2]], '... with sort desc, limit and offset too');
+# a browser's form encoding: '+' is a space, %2B a plus
+($code, $body) = request_json('shop_product', 'GET', "/products?category=$list&search=ShIrT+long");
+is_deeply(ids($body), [map { $_->{id} } grep { $_->{name} =~ /shirt long/i } @made],
+          "search=ShIrT+long finds 'shirt long' ('+' is a space, as browsers send it)");
+($code, $body) = request_json('shop_product', 'GET', "/products?category=$list&search=shirt%2Blong");
+is_deeply([$code, $body], [200, []], '... and search=shirt%2Blong looks for a plus');
 # category=all (the seed's "All" button) is no filter: the same as no category
 for my $query ("sort=asc&search=$tag", "sort=oldest&limit=5", 'limit=3&offset=2') {
     my ($want_code, $want) = request_json('shop_product', 'GET', "/products?$query");
