@@ -17,6 +17,11 @@ my ($user) = catalog_user();
 my $product = payment_product();
 my $slug = $product->{categorySlug};
 my $ua = LWP::UserAgent->new(timeout => 30, keep_alive => 0);
+my $png = catalog_png(7, 5);
+my ($up_code, $upload) = request_json('shop_product', 'POST',
+    "http://127.0.0.1:$origin{gateway}/api/uploads", token => $admin, content => $png,
+    headers => ['Content-Type' => 'image/png']);
+is($up_code, 201, 'an admin uploads an image through the gateway');
 
 for my $name (sort keys %origin) {
     my $base = "http://127.0.0.1:$origin{$name}";
@@ -27,6 +32,11 @@ for my $name (sort keys %origin) {
               "$name: GET /api/products?category=");
     ($code, $body) = $call->('GET', "/api/products/$product->{id}");
     is($body->{name}, $product->{name}, "$name: GET /api/products/:id is the catalog's product");
+    like($body->{images}{blue} // '', qr{^http://127\.0\.0\.1:$origin{gateway}/},
+         "$name: ... its image URLs on the gateway (ShopProductPublicURL)");
+    my $image = $ua->get("$base$upload->{url}");
+    is_deeply([$image->code, $image->header('Content-Type'), $image->content eq $png],
+              [200, 'image/png', 1], "$name: the uploaded image is served at $upload->{url}");
     ($code, $body) = $call->('GET', '/api/categories');
     ok((grep { $_->{slug} eq $slug } @{ $body || [] }), "$name: GET /api/categories lists it");
     ($code, $body) = $call->('POST', '/api/uploads', token => $user, content => 'x',

@@ -20,9 +20,19 @@ sub admin_login {
     return @$fields{qw(email password)};
 }
 
+# the demo catalog, loaded once (a second run only checks it)
+sub demo_catalog {
+    my ($top) = @_;
+    local $ENV{SHOP_AUTH_URL} = "http://127.0.0.1:$ENV{SHOP_GATEWAY_PORT}/api";
+    local $ENV{SHOP_PRODUCT_URL} = $ENV{SHOP_AUTH_URL};
+    system("$top/scripts/admin ensure >/dev/null && $top/scripts/demo-catalog >/dev/null") == 0
+        or die "the demo catalog could not be loaded\n";
+}
+
 sub run {
     my ($name) = @_;
     my $top = ShopTest::top_dir();
+    demo_catalog($top);
     @ENV{qw(SHOP_ADMIN_EMAIL SHOP_ADMIN_PASSWORD)} = admin_login();
     $ENV{SHOP_STORE_URL} = "http://127.0.0.1:$ENV{SHOP_STORE_PORT}";
     $ENV{SHOP_ADMIN_URL} = "http://127.0.0.1:$ENV{SHOP_ADMIN_PORT}";
