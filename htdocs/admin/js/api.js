@@ -28,8 +28,7 @@ export async function api(method, path, { json, body, type } = {}) {
   return data;
 }
 
-// "?a=1&b=2" from an object, leaving out empty values (spaces as %20: the
-// services do not read "+" as a space)
+// "?a=1&b=2" from an object, leaving out empty values
 export function query(params) {
   const pairs = Object.entries(params).filter(([, v]) => v !== '' && v != null)
     .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
