@@ -29,6 +29,8 @@ export const formatMoney = (amount) => money.format(Number(amount) || 0);
 const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 export const formatDate = (iso) => (iso ? day.format(new Date(iso)) : '');
 
+export const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
 // a product's image for a color (its first color's when none is asked)
 export const imageOf = (product, color) =>
   (product.images || {})[color || (product.colors || [])[0]] || '';

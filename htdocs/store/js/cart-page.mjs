@@ -3,7 +3,7 @@
 // checked as the payment service checks it, then POST
 // /api/sessions/create-checkout-session and on to the payment page.
 import { useEffect, useState } from 'preact/hooks';
-import { api, formatMoney, imageOf } from './api.mjs';
+import { api, formatMoney, imageOf, capitalize } from './api.mjs';
 import { useCart, setQuantity, removeFromCart, clearCart } from './cart.mjs';
 import { useForm } from './forms.mjs';
 import { useUser, signInURL } from './user.mjs';
@@ -30,12 +30,11 @@ function useProducts(lines) {
 }
 
 function Line({ line, product }) {
-  const color = line.color.charAt(0).toUpperCase() + line.color.slice(1);
   return html`<li class="line">
     <img src=${imageOf(product, line.color)} alt="" width="96" height="96"/>
     <div class="line-info">
       <a href=${`/product.html?id=${product.id}`}><strong>${product.name}</strong></a>
-      <span class="muted">Size ${line.size.toUpperCase()} · ${color} · ${formatMoney(product.price)} each</span>
+      <span class="muted">Size ${line.size.toUpperCase()} · ${capitalize(line.color)} · ${formatMoney(product.price)} each</span>
       <button type="button" class="link" aria-label=${`Remove ${product.name} (${line.size}, ${line.color})`}
         onClick=${() => removeFromCart(line)}>Remove</button>
     </div>

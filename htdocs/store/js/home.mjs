@@ -4,6 +4,11 @@ import { api } from './api.mjs';
 import { html, mount, ProductCard, SkeletonCards } from './ui.mjs';
 
 const NEWEST = 8;
+const PROMISES = [
+  ['Free shipping', 'On every order, with no minimum.'],
+  ['30-day returns', 'Changed your mind? Send it back for free.'],
+  ['Secure checkout', 'Card details never touch our servers.'],
+];
 
 function Home() {
   const [categories, setCategories] = useState(null);
@@ -17,9 +22,10 @@ function Home() {
 
   return html`
     <section class="hero">
-      <h1>Everyday clothes, made to last</h1>
-      <p>New arrivals every week. Free shipping and 30-day returns on every order.</p>
-      <a class="button" href="/products.html">Shop all products</a>
+      <div><h1>Everyday clothes, made to last</h1>
+        <p>New arrivals every week, chosen for comfort and built for years of wear.</p>
+        <a class="button" href="/products.html">Shop all products</a></div>
+      <ul class="promises">${PROMISES.map(([title, text]) => html`<li key=${title}><strong>${title}</strong><span>${text}</span></li>`)}</ul>
     </section>
     <section aria-labelledby="cat-title">
       <h2 id="cat-title">Shop by category</h2>

@@ -1,7 +1,7 @@
 // orders.mjs: My orders (GET /api/user-orders): each order's date, status,
 // items and total, newest first; signed-out visitors are sent to sign in.
 import { useEffect, useState } from 'preact/hooks';
-import { api, formatMoney, formatDate } from './api.mjs';
+import { api, formatMoney, formatDate, capitalize } from './api.mjs';
 import { signInURL } from './user.mjs';
 import { html, mount, Panel, Loading } from './ui.mjs';
 
@@ -13,7 +13,7 @@ const Order = ({ order }) => html`<li class="box order">
   </div>
   <ul class="order-items">${order.items.map((it, i) => html`<li key=${i}>
     <span><a href=${`/product.html?id=${it.productId}`}>${it.name}</a>
-      <span class="muted"> · ${[it.size && `Size ${it.size.toUpperCase()}`, it.color].filter(Boolean).join(' · ')} · Qty ${it.quantity}</span></span>
+      <span class="muted"> · ${[it.size && `Size ${it.size.toUpperCase()}`, it.color && capitalize(it.color)].filter(Boolean).join(' · ')} · Qty ${it.quantity}</span></span>
     <span>${formatMoney(it.price * it.quantity)}</span></li>`)}</ul>
   <p class="order-total"><span>Total</span><strong>${formatMoney(order.amount)}</strong></p>
 </li>`;

@@ -2,11 +2,9 @@
 // size and color choices, quantity, add to cart; a clear page when the catalog
 // has no such product.
 import { useEffect, useState } from 'preact/hooks';
-import { api, formatMoney, imageOf } from './api.mjs';
+import { api, formatMoney, imageOf, capitalize as label } from './api.mjs';
 import { addToCart } from './cart.mjs';
 import { html, mount, Panel, Loading } from './ui.mjs';
-
-const label = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // a fieldset of radio buttons styled as chips; swatch shows the color itself
 const Choice = ({ legend, name, options, value, onChange, swatch }) => html`
@@ -26,12 +24,14 @@ function Product() {
   const [size, setSize] = useState('');
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState(false);
+  const [categoryName, setCategoryName] = useState('');
 
   useEffect(() => {
     if (!/^[1-9][0-9]{0,9}$/.test(id)) { setProduct(null); return; }
     api(`/products/${id}`).then((p) => {
       setProduct(p); setColor(p.colors[0]); setSize(p.sizes.length === 1 ? p.sizes[0] : '');
       document.title = `${p.name} · mod_shop`;
+      api('/categories').then((cs) => setCategoryName(cs.find((c) => c.slug === p.categorySlug)?.name || ''), () => {});
     }, (e) => (e.status === 404 ? setProduct(null) : setFailure(e.message)));
   }, []);
 
@@ -53,8 +53,8 @@ function Product() {
   };
 
   return html`
-    <nav class="crumbs" aria-label="Breadcrumb"><a href="/products.html">Shop</a> /
-      <a href=${`/products.html?category=${encodeURIComponent(product.categorySlug)}`}>${label(product.categorySlug)}</a></nav>
+    <nav class="crumbs" aria-label="Breadcrumb"><a href="/products.html">Shop</a>
+      <span aria-hidden="true"> / </span><a href=${`/products.html?category=${encodeURIComponent(product.categorySlug)}`}>${categoryName || label(product.categorySlug)}</a></nav>
     <article class="product">
       <div class="gallery"><img id="product-image" src=${imageOf(product, color)} width="600" height="600"
         alt=${`${product.name} in ${color}`}/></div>
