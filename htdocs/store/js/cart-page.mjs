@@ -53,7 +53,7 @@ function Checkout({ lines }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState('');
   useEffect(() => {
-    if (user && !saved.email) form.field('email').onInput({ currentTarget: { value: user.email } });
+    if (user && !form.values.email) form.set('email', user.email);
   }, [user]);
 
   const submit = async (e) => {

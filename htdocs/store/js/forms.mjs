@@ -42,13 +42,15 @@ export function useForm(fields, initial = {}) {
     }
     return null;
   };
+  const set = (name, value) => setValues((old) => ({ ...old, [name]: value }));
   return {
     values,
     errors,
+    set,
     // the props of a Field for this name
     field: (name) => ({
       name, label: fields[name].label, value: values[name], error: errors[name],
-      onInput: (e) => setValues((old) => ({ ...old, [name]: e.currentTarget.value })),
+      onInput: (e) => set(name, e.currentTarget.value),
     }),
     // true when every field passes; the messages shown otherwise
     check() {

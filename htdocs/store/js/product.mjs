@@ -24,6 +24,7 @@ function Product() {
   const [size, setSize] = useState('');
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState(false);
+  const [tried, setTried] = useState(false);
   const [categoryName, setCategoryName] = useState('');
 
   useEffect(() => {
@@ -47,6 +48,7 @@ function Product() {
 
   const submit = (e) => {
     e.preventDefault();
+    setTried(true);
     if (!size) return;
     addToCart({ id: product.id, size, color, quantity: Math.max(1, Math.min(99, quantity | 0)) });
     setAdded(true);
@@ -73,7 +75,8 @@ function Product() {
             <button class="button big" type="submit" aria-disabled=${size ? 'false' : 'true'}
               aria-describedby=${size ? undefined : 'size-hint'}>Add to cart</button>
           </div>
-          ${!size && html`<p class="hint" id="size-hint">Choose a size to add this to your cart.</p>`}
+          ${!size && html`<p class=${tried ? 'error' : 'hint'} id="size-hint" role=${tried ? 'alert' : undefined}>
+            Choose a size to add this to your cart.</p>`}
           <p class="added" role="status">${added && html`Added to your cart. <a href="/cart.html">View cart</a>`}</p>
         </form>
         <h2>Details</h2>
