@@ -35,11 +35,10 @@ export const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 export const imageOf = (product, color) =>
   (product.images || {})[color || (product.colors || [])[0]] || '';
 
-// a query string from the entries that have a value (spaces as %20: the
-// services do not read '+' as a space)
+// a query string from the entries that have a value
 export function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && v !== null) q.set(k, v);
-  const s = q.toString().replace(/\+/g, '%20');
+  const s = q.toString();
   return s ? '?' + s : '';
 }

@@ -6,12 +6,18 @@ import { api, formatMoney, imageOf, capitalize as label } from './api.mjs';
 import { addToCart } from './cart.mjs';
 import { html, mount, Panel, Loading } from './ui.mjs';
 
+// the swatch of each color the catalog allows (product_fields.c), softer than CSS's names
+const SWATCH = {
+  blue: '#2f5fd0', green: '#2e8b57', red: '#c62828', yellow: '#f2c94c', purple: '#7e57c2', orange: '#f08c2e',
+  pink: '#f48fb1', brown: '#7b4b2a', gray: '#8e8e93', black: '#1c1c1e', white: '#ffffff',
+};
+
 // a fieldset of radio buttons styled as chips; swatch shows the color itself
 const Choice = ({ legend, name, options, value, onChange, swatch }) => html`
   <fieldset class="choice"><legend>${legend}: <strong>${value ? label(value) : 'choose one'}</strong></legend>
     ${options.map((o) => html`<label key=${o} class=${swatch ? 'swatch' : 'size'}>
       <input type="radio" name=${name} value=${o} checked=${o === value} onChange=${() => onChange(o)}/>
-      ${swatch ? html`<span class="dot" style=${`--c:${o}`} aria-hidden="true"></span><span class="sr-only">${label(o)}</span>`
+      ${swatch ? html`<span class="dot" style=${`--c:${SWATCH[o] || o}`} aria-hidden="true"></span><span class="sr-only">${label(o)}</span>`
                : html`<span>${o.toUpperCase()}</span>`}
     </label>`)}
   </fieldset>`;
@@ -72,8 +78,7 @@ function Product() {
             <div class="field qty"><label for="f-quantity">Quantity</label>
               <input id="f-quantity" type="number" min="1" max="99" value=${quantity}
                 onInput=${(e) => setQuantity(Number(e.currentTarget.value))}/></div>
-            <button class="button big" type="submit" aria-disabled=${size ? 'false' : 'true'}
-              aria-describedby=${size ? undefined : 'size-hint'}>Add to cart</button>
+            <button class="button big" type="submit" aria-describedby=${size ? undefined : 'size-hint'}>Add to cart</button>
           </div>
           ${!size && html`<p class=${tried ? 'error' : 'hint'} id="size-hint" role=${tried ? 'alert' : undefined}>
             Choose a size to add this to your cart.</p>`}

@@ -271,7 +271,7 @@ test('the home page is fast and does not shift', async () => {
     dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
     shown: window.__shown, shift: window.__shift,
   }));
-  console.log(`# home page: DOMContentLoaded ${m.dcl.toFixed(0)} ms, products visible ${m.shown.toFixed(0)} ms, layout shift ${m.shift.toFixed(4)}`);
+  console.log(`home page: DOMContentLoaded ${m.dcl.toFixed(0)} ms, products visible ${m.shown.toFixed(0)} ms, layout shift ${m.shift.toFixed(4)}`);
   assert.ok(m.shift < 0.1, `layout shift ${m.shift} is below 0.1`);
   assertNoProblems(fresh);
   await fresh.context().close();
