@@ -14,7 +14,7 @@ export async function api(path, { method = 'GET', json } = {}) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!res.ok) {
-    const err = new Error((data && data.message) || `the shop answered ${res.status}`);
+    const err = new Error(capitalize((data && data.message) || `the shop answered ${res.status}`));
     err.status = res.status;
     err.fields = (data && data.fields) || {};
     err.field = data && data.field;
