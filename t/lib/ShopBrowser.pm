@@ -39,7 +39,7 @@ sub run {
     $ENV{SHOP_GATEWAY_URL} = "http://127.0.0.1:$ENV{SHOP_GATEWAY_PORT}";
     $ENV{SHOP_MAILPIT_URL} = "http://127.0.0.1:$ENV{SHOP_MAILPIT_PORT}";
     $ENV{SHOP_SCREENSHOTS} = "$top/var/screenshots";
-    exec 'node', '--test', '--test-reporter=tap', "$top/t/js/browser/$name.mjs";
+    exec 'node', '--test', "--test-reporter=$top/t/js/browser/tap.mjs", "$top/t/js/browser/$name.mjs";
     die "node: $!\n";
 }
 
