@@ -4,7 +4,7 @@
 // /api/sessions/create-checkout-session and on to the payment page.
 import { useEffect, useState } from 'preact/hooks';
 import { api, formatMoney, imageOf, capitalize } from './api.mjs';
-import { useCart, setQuantity, removeFromCart, clearCart } from './cart.mjs';
+import { useCart, setQuantity, removeFromCart, SHIPPING_DRAFT } from './cart.mjs';
 import { useForm } from './forms.mjs';
 import { useUser, signInURL } from './user.mjs';
 import { html, mount, Field, Panel, Loading } from './ui.mjs';
@@ -16,7 +16,6 @@ const SHIPPING = {
   address: { label: 'Address', rules: ['required', 'text200'] },
   city: { label: 'City', rules: ['required', 'text200'] },
 };
-const DRAFT = 'shop.shipping';
 
 // the catalog's products of the cart's lines: {id: product | null when gone}
 function useProducts(lines) {
@@ -48,7 +47,7 @@ function Line({ line, product }) {
 
 function Checkout({ lines }) {
   const user = useUser();
-  const saved = JSON.parse(sessionStorage.getItem(DRAFT) || '{}');
+  const saved = JSON.parse(sessionStorage.getItem(SHIPPING_DRAFT) || '{}');
   const form = useForm(SHIPPING, saved);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState('');
@@ -62,7 +61,7 @@ function Checkout({ lines }) {
     if (!form.check()) return;
     const shipping = form.cleaned();
     if (!user) {
-      sessionStorage.setItem(DRAFT, JSON.stringify(shipping));
+      sessionStorage.setItem(SHIPPING_DRAFT, JSON.stringify(shipping));
       location.assign(signInURL('/cart.html'));
       return;
     }
@@ -72,8 +71,7 @@ function Checkout({ lines }) {
         cart: lines.map((l) => ({ id: l.id, quantity: l.quantity, selectedSize: l.size, selectedColor: l.color })),
         shipping,
       } });
-      clearCart();
-      sessionStorage.removeItem(DRAFT);
+      sessionStorage.setItem(SHIPPING_DRAFT, JSON.stringify(shipping));
       location.assign(session.url);
     } catch (err) {
       setBusy(false);
@@ -98,6 +96,8 @@ function Checkout({ lines }) {
 }
 
 function Cart() {
+  // the payment provider sends a failed or abandoned checkout back here (ShopPaymentCancelURL)
+  const returned = new URLSearchParams(location.search).has('session_id');
   const lines = useCart();
   const products = useProducts(lines);
   const shown = lines.filter((l) => products[l.id]);
@@ -112,6 +112,8 @@ function Cart() {
   const count = shown.reduce((n, l) => n + l.quantity, 0);
 
   return html`<h1>Your cart</h1>
+    ${returned && html`<p class="notice" role="status">The payment was not completed and nothing was
+      charged. Your cart is as you left it: check out again when you are ready.</p>`}
     <div class="cart">
       <section aria-label="Items">
         <ul class="lines">${shown.map((l) => html`<${Line} key=${`${l.id}-${l.size}-${l.color}`} line=${l} product=${products[l.id]}/>`)}</ul>

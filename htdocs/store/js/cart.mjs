@@ -1,6 +1,8 @@
 // cart.mjs: the cart, kept in localStorage as lines {id, size, color, quantity}
 // (never names or prices: those are read from the catalog on display), and a
-// hook that re-renders on every change, in this tab or another.
+// hook that re-renders on every change, in this tab or another. It is emptied
+// once the return page sees the payment made, so a failed or abandoned payment
+// comes back to the same cart.
 import { useEffect, useState } from 'preact/hooks';
 
 const KEY = 'shop.cart';
@@ -35,7 +37,15 @@ export function setQuantity(line, quantity) {
 }
 
 export const removeFromCart = (line) => writeCart(readCart().filter((l) => !same(l, line)));
-export const clearCart = () => writeCart([]);
+// the shipping form as last filled in (sessionStorage: this tab only), kept until
+// the checkout is paid
+export const SHIPPING_DRAFT = 'shop.shipping';
+
+// a paid checkout: the cart and the shipping form it was bought with are done
+export function checkoutPaid() {
+  writeCart([]);
+  sessionStorage.removeItem(SHIPPING_DRAFT);
+}
 
 export function useCart() {
   const [lines, setLines] = useState(readCart);

@@ -9,7 +9,7 @@ const Order = ({ order }) => html`<li class="box order">
   <div class="order-head">
     <div><h2>Order <span class="mono">${order.id.slice(-8).toUpperCase()}</span></h2>
       <p class="muted">Placed ${formatDate(order.createdAt)}</p></div>
-    <span class=${`badge ${order.status}`}>${order.status}</span>
+    <span class=${`badge ${order.status}`}>${order.status.replace(/_/g, " ")}</span>
   </div>
   <ul class="order-items">${order.items.map((it, i) => html`<li key=${i}>
     <span><a href=${`/product.html?id=${it.productId}`}>${it.name}</a>

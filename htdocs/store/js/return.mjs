@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, formatMoney } from './api.mjs';
 import { signInURL } from './user.mjs';
 import { html, mount, Panel } from './ui.mjs';
+import { checkoutPaid } from './cart.mjs';
 
 const POLL_MS = 1000;
 const GIVE_UP_MS = 120000;
@@ -33,6 +34,7 @@ function Return() {
     let timer;
     const poll = () => api(`/sessions/${encodeURIComponent(id)}`).then((s) => {
       const now = stateOf(s);
+      if (now === 'paid') checkoutPaid();
       setSession(s);
       setState(now);
       if ((now === 'pending' || (now === 'paid' && !s.orderId)) && Date.now() - start < GIVE_UP_MS)

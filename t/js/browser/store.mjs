@@ -184,8 +184,19 @@ test('a bad phone number is shown next to the field and nothing is posted', asyn
   assert.equal(posted, 0, 'no checkout was asked for');
 });
 
-test('checkout with the test provider lands on the return page, paid', async () => {
+test('a failed payment comes back to the same cart, which says so', async () => {
   await page.getByLabel('Phone').fill('5551234567');
+  const total = await page.locator('#cart-total').textContent();
+  await page.getByRole('button', { name: 'Checkout' }).click();
+  await page.waitForURL(/\/pay\//);
+  await page.getByRole('button', { name: 'Fail' }).click();
+  await page.waitForURL((u) => u.pathname === '/cart.html' && u.searchParams.has('session_id'));
+  await page.getByRole('status').filter({ hasText: 'The payment was not completed' }).waitFor();
+  assert.equal(await page.locator('#cart-total').textContent(), total, 'the cart is as it was');
+  assert.equal(await page.getByLabel('Phone').inputValue(), '5551234567', 'and so is the shipping form');
+});
+
+test('checkout with the test provider lands on the return page, paid', async () => {
   await page.getByRole('button', { name: 'Checkout' }).click();
   await page.waitForURL(/\/pay\//);
   await page.getByRole('button', { name: 'Pay' }).click();
@@ -198,14 +209,17 @@ test('checkout with the test provider lands on the return page, paid', async () 
 
 test('the order is under My orders with its items and total', async () => {
   await page.getByRole('link', { name: 'View My orders' }).click();
+  // the failed payment before made a failed order of the same cart: the paid one is awaited
+  const paidOrder = () => page.locator('.order', { has: page.getByRole('link', { name: products.a.name }) })
+    .filter({ has: page.locator('.badge.paid') });
   const found = await eventually(async () => {
-    if (await page.getByRole('link', { name: products.a.name }).count()) return true;
+    if (await paidOrder().count()) return true;
     await page.reload();
     await page.waitForLoadState('networkidle');
     return false;
   }, 30);
-  assert.ok(found, 'the order arrived');
-  const order = page.locator('.order', { has: page.getByRole('link', { name: products.a.name }) });
+  assert.ok(found, `the order arrived; My orders shows: ${await page.locator('main').textContent()}`);
+  const order = paidOrder();
   await order.getByRole('link', { name: products.b.name }).waitFor();
   assert.match(await order.textContent(), new RegExp(`Total\\s*\\${money(3 * products.a.price + products.b.price)}`));
   assert.match(await order.textContent(), /paid/);
@@ -213,8 +227,10 @@ test('the order is under My orders with its items and total', async () => {
 });
 
 test('the order confirmation reached the mailbox', async () => {
-  const mail = await eventually(async () => (await mailsTo(customer.email)).find((m) => /order/i.test(m.Subject)), 30);
-  assert.ok(mail, 'an order mail');
+  const mail = await eventually(async () => (await mailsTo(customer.email)).find((m) => /is confirmed/.test(m.Subject)), 30);
+  assert.ok(mail, 'the order confirmation');
+  const failed = await eventually(async () => (await mailsTo(customer.email)).find((m) => /did not go through/.test(m.Subject)), 30);
+  assert.ok(failed, 'and the mail about the failed payment before it');
 });
 
 test('an unknown product has a clear page; no page had problems', async () => {
@@ -238,7 +254,7 @@ for (const [label, viewport] of [['phone', PHONE], ['desktop', DESKTOP]])
       ['product page', `/product.html?id=${products.a.id}`, () => page.getByRole('heading', { name: products.a.name }).waitFor()],
       ['cart', '/cart.html', () => page.locator('#cart-total').waitFor()],
       ['return page', `/return.html?session_id=${sessionId}`, () => page.getByText('Payment status: paid').waitFor()],
-      ['my orders', '/orders.html', () => page.getByRole('link', { name: products.a.name }).waitFor()],
+      ['my orders', '/orders.html', () => page.getByRole('link', { name: products.a.name }).first().waitFor()],
       ['sign-in', '/sign-in.html', () => page.getByLabel('Password').waitFor()],
     ];
     await page.evaluate((line) => localStorage.setItem('shop.cart', JSON.stringify([line])),
