@@ -27,6 +27,7 @@ typedef struct {
     int worker;                     /* ShopKafkaWorker On */
     const char *outbox;             /* libpq conninfo of the outbox; NULL: no relay */
     apr_interval_time_t outbox_poll;    /* ShopKafkaOutboxPoll; 0: the default */
+    const char *access_log;             /* ShopAccessLog; NULL: none */
 } shop_kafka_conf_t;
 
 #define SHOP_OUTBOX_POLL_DEFAULT apr_time_from_sec(2)
@@ -74,5 +75,9 @@ void shop_status_publish(apr_pool_t *p, cJSON *report);
 int shop_status_serve(request_rec *r, int worker_on);
 
 #pragma GCC visibility pop
+
+/* kafka_trace.c: a traceparent on every request, and ShopAccessLog */
+const char *shop_trace_set_log(cmd_parms *cmd, void *dummy, const char *arg);
+void shop_trace_register_hooks(void);
 
 #endif

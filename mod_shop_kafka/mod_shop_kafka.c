@@ -7,7 +7,8 @@
  * other modules use instead of linking librdkafka themselves. With
  * ShopKafkaWorker On it runs the worker process (kafka_worker.c), which relays
  * the outbox (ShopKafkaOutbox, ShopKafkaOutboxPoll, kafka_relay.c), and serves
- * its state (SetHandler shop-worker-status, kafka_status.c).
+ * its state (SetHandler shop-worker-status, kafka_status.c). Every request gets a
+ * traceparent, and ShopAccessLog logs requests as JSON (kafka_trace.c).
  */
 #include "httpd.h"
 #include "http_config.h"
@@ -169,6 +170,8 @@ static const command_rec shop_kafka_cmds[] = {
                   "libpq connection string of the database whose outbox the worker relays"),
     AP_INIT_TAKE1("ShopKafkaOutboxPoll", set_outbox_poll, NULL, RSRC_CONF,
                   "How often the relay reads the outbox when no NOTIFY woke it (default 2s)"),
+    AP_INIT_TAKE1("ShopAccessLog", shop_trace_set_log, NULL, RSRC_CONF,
+                  "A file to log every request to as a JSON line (with its traceparent)"),
     { NULL }
 };
 
@@ -181,6 +184,7 @@ static void register_hooks(apr_pool_t *p)
     APR_REGISTER_OPTIONAL_FN(shop_kafka_check);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_consumer);
     ap_hook_handler(status_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    shop_trace_register_hooks();
 }
 
 AP_DECLARE_MODULE(shop_kafka) = {
