@@ -53,13 +53,15 @@ export function assertNoProblems(page, allowed = []) {
   assert.deepEqual(left, [], 'the page had problems');
 }
 
-// every <img> on the page loaded (a broken image has naturalWidth 0)
+// every <img> the page shows has loaded (a broken image has naturalWidth 0); lazy
+// images below the fold are not asked for yet, so they are left out
 export async function assertImagesLoaded(page) {
-  await page.waitForFunction(() => [...document.images].every((i) => i.complete), null,
-                             { timeout: 10000 }).catch(() => {});
-  const broken = await page.evaluate(() => [...document.images]
-    .filter((i) => i.loading !== 'lazy' || i.getBoundingClientRect().top < innerHeight)
-    .filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src));
+  const shown = () => [...document.images]
+    .filter((i) => i.loading !== 'lazy' || i.getBoundingClientRect().top < innerHeight);
+  await page.waitForFunction(`(${shown})().every((i) => i.complete)`, null, { timeout: 15000 })
+    .catch(() => {});
+  const broken = await page.evaluate(`(${shown})()
+    .filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src)`);
   assert.deepEqual(broken, [], 'broken images');
 }
 

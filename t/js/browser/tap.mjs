@@ -1,6 +1,6 @@
 // tap.mjs: a node:test reporter writing plain TAP for Test::Harness: one line per
-// top-level test; the failure's message, the diagnostics and what the tests print
-// as "#" comments (node's own TAP reporter adds YAML blocks that the Perl TAP
+// top-level test; the failure's message (also on stderr, which the harness shows
+// when it is not verbose), the diagnostics and what the tests print as "#" comments (node's own TAP reporter adds YAML blocks that the Perl TAP
 // parser rejects)
 export default async function* tap(source) {
   let count = 0;
@@ -16,7 +16,9 @@ export default async function* tap(source) {
     }
     yield `not ok ${count} - ${data.name}\n`;
     const error = data.details.error;
-    yield comment((error.cause && (error.cause.stack || error.cause.message)) || error.stack || error.message);
+    const why = comment((error.cause && (error.cause.stack || error.cause.message)) || error.stack || error.message);
+    process.stderr.write(`not ok ${count} - ${data.name}\n${why}`);   // the harness shows stderr
+    yield why;
   }
   yield `1..${count}\n`;
 }
