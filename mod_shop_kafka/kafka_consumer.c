@@ -48,6 +48,7 @@ struct shop_consumer {
     apr_uint64_t processed, retried, rejected;
     const char *state;
     cJSON *lag;                             /* {"topic/partition": lag} from the statistics */
+    cJSON *assigned;                        /* ["topic/partition", ...] this member holds */
     apr_hash_t *attempts;                   /* "topic/partition" -> failed attempts in a row */
     apr_array_header_t *paused;             /* paused_t */
 };
@@ -121,6 +122,23 @@ static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 
 /* ---- rebalances and pauses ----------------------------------------------- */
 
+/* Remembers the partitions the group gave this member (none when revoked). */
+static void set_assigned(shop_consumer_t *c, const rd_kafka_topic_partition_list_t *parts)
+{
+    cJSON *assigned = cJSON_CreateArray();
+    char name[512];
+    int i;
+
+    for (i = 0; parts && i < parts->cnt; i++) {
+        apr_snprintf(name, sizeof(name), "%s/%d", parts->elems[i].topic, parts->elems[i].partition);
+        cJSON_AddItemToArray(assigned, cJSON_CreateString(name));
+    }
+    apr_thread_mutex_lock(c->lock);
+    cJSON_Delete(c->assigned);
+    c->assigned = assigned;
+    apr_thread_mutex_unlock(c->lock);
+}
+
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -133,6 +151,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                  SHOPLOGNO(01001) "consumer %s: %d partition(s) %s",
                  c->name, parts->cnt, assigning ? "assigned" : "revoked");
     rv = rd_kafka_assign(rk, assigning ? parts : NULL);
+    set_assigned(c, assigning && rv == RD_KAFKA_RESP_ERR_NO_ERROR ? parts : NULL);
     if (rv != RD_KAFKA_RESP_ERR_NO_ERROR)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s, SHOPLOGNO(01002) "consumer %s: %s %d "
                      "partition(s) failed: %s", c->name, assigning ? "taking" : "giving up",
@@ -446,6 +465,7 @@ void shop_consumers_join(void)
         if (c->thread)
             apr_thread_join(&rv, c->thread);
         cJSON_Delete(c->lag);
+        cJSON_Delete(c->assigned);
     }
 }
 
@@ -467,6 +487,8 @@ cJSON *shop_consumers_report(void)
         cJSON_AddNumberToObject(item, "retried", (double)c->retried);
         cJSON_AddNumberToObject(item, "deadLettered", (double)c->rejected);
         cJSON_AddItemToObject(item, "lag", c->lag ? cJSON_Duplicate(c->lag, 1) : cJSON_CreateObject());
+        cJSON_AddItemToObject(item, "partitions",
+                              c->assigned ? cJSON_Duplicate(c->assigned, 1) : cJSON_CreateArray());
         apr_thread_mutex_unlock(c->lock);
         cJSON_AddItemToArray(list, item);
     }

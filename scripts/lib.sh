@@ -35,14 +35,26 @@ fi
 : "${SHOP_GATEWAY_PORT:=$((8080 + port_base))}"
 : "${SHOP_STORE_PORT:=$((3002 + port_base))}"
 : "${SHOP_ADMIN_PORT:=$((3003 + port_base))}"
+# the brokers the shop's httpd is given (scripts/cluster lists its three)
+: "${SHOP_KAFKA_BROKERS:=127.0.0.1:$SHOP_KAFKA_PORT}"
+# the shop's httpd (conf/httpd.conf): its dir $SHOP_VAR/NAME and logs log/NAME-*.log
+# (scripts/cluster runs httpd1 and httpd2)
+: "${SHOP_HTTPD_NAME:=httpd}"
 SHOP_DB=${SHOP_DB:-shop}
 SHOP_DB_USER=${SHOP_DB_USER:-shop}
 export SHOP_CACHE SHOP_STACK SHOP_VAR SHOP_PG_PORT SHOP_KAFKA_PORT SHOP_KAFKA_CONTROLLER_PORT \
        SHOP_MONGO_PORT SHOP_SMTP_PORT SHOP_MAILPIT_PORT SHOP_STRIPE_PORT SHOP_STRIPE_HTTPS_PORT \
        SHOP_CLOUDINARY_PORT SHOP_STRIPE_PAID_PORT SHOP_SMTP_AUTH_PORT SHOP_MAILPIT_AUTH_PORT \
-       SHOP_GATEWAY_PORT SHOP_STORE_PORT SHOP_ADMIN_PORT SHOP_DB SHOP_DB_USER
+       SHOP_GATEWAY_PORT SHOP_STORE_PORT SHOP_ADMIN_PORT SHOP_DB SHOP_DB_USER \
+       SHOP_KAFKA_BROKERS SHOP_HTTPD_NAME
 
 SHOP_TOPICS="user-events product-events payment-events order-events${SHOP_EXTRA_TOPICS:+ $SHOP_EXTRA_TOPICS}"
+
+# Kafka's own Java classes, from the Maven jars that scripts/deps fetched
+KAFKA_LIB=$SHOP_CACHE/kafka-4.1.1/lib
+kafka_java() { java -Dlog4j2.configurationFile="$top/scripts/kafka/log4j2.properties" -cp "$KAFKA_LIB/*" "$@"; }
+# short-lived command-line tools start faster with C1 only and a small heap
+kafka_tool() { kafka_java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "$@"; }
 
 say() { printf '%s\n' "[$(basename "$0")] $*" >&2; }
 die() { say "error: $*"; exit 1; }
