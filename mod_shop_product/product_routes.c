@@ -47,16 +47,19 @@ APLOG_USE_MODULE(shop_product);
 #define SEARCH_MAX 100
 #define CATEGORY_ALL "all"                  /* category=all: every category (the seed's client) */
 #define ID_MAX 2147483647L
+/* from this offset on, a page nearer the end of its list is read from the end */
+#define REVERSE_FROM 1000
 
 static const struct {
     const char *name;
-    const char *order;
+    const char *order;                  /* ORDER BY */
+    const char *reverse;                /* the same order read from the other end */
 } sorts[] = {
-    { "newest", "created_at desc, id desc" },
-    { "oldest", "created_at, id" },
-    { "asc",    "price_minor, id" },
-    { "desc",   "price_minor desc, id desc" },
-    { NULL, NULL }
+    { "newest", "created_at desc, id desc", "created_at, id" },
+    { "oldest", "created_at, id",           "created_at desc, id desc" },
+    { "asc",    "price_minor, id",          "price_minor desc, id desc" },
+    { "desc",   "price_minor desc, id desc", "price_minor, id" },
+    { NULL, NULL, NULL }
 };
 
 /* ---- answers ------------------------------------------------------------- */
@@ -130,19 +133,23 @@ static int serve_read(request_rec *r, const char *key, const char *sql, int n,
 
 /* GET /products?sort=&category=&search=&limit=&offset=, its defaults applied */
 typedef struct {
-    const char *sort, *order;           /* name and ORDER BY */
+    const char *sort, *order, *reverse; /* name, ORDER BY and its reverse */
     const char *category, *search;      /* "" when absent (and category=all) */
     long limit, offset;
 } list_query_t;
 
-static const char *sort_order(const char *name)
+/* Sets q->order and q->reverse of q->sort; 0 when there is no such sort. */
+static int sort_read(list_query_t *q)
 {
     int i;
 
     for (i = 0; sorts[i].name; i++)
-        if (!strcmp(sorts[i].name, name))
-            return sorts[i].order;
-    return NULL;
+        if (!strcmp(sorts[i].name, q->sort)) {
+            q->order = sorts[i].order;
+            q->reverse = sorts[i].reverse;
+            return 1;
+        }
+    return 0;
 }
 
 /* %q% for LIKE, with the pattern characters of q escaped */
@@ -186,7 +193,7 @@ static shop_error_t *list_query_read(request_rec *r, list_query_t *q)
     offset = apr_table_get(args, "offset");
     q->limit = PRODUCT_LIST_DEFAULT;
     q->offset = 0;
-    if (!(q->order = sort_order(q->sort)))
+    if (!sort_read(q))
         return shop_fail(r->pool, HTTP_BAD_REQUEST, "sort must be asc, desc, oldest or newest");
     if ((limit && !shop_parse_int(limit, 1, PRODUCT_LIST_MAX, &q->limit))
         || (offset && !shop_parse_int(offset, 0, 1000000000L, &q->offset)))
@@ -224,26 +231,82 @@ static const char *product_key(request_rec *r, const char *id)
     return public_key(r, apr_pstrcat(r->pool, "product/", id, NULL));
 }
 
-/* The ids of the page, in order: the one query a list that is not cached costs. */
-static shop_error_t *list_ids(request_rec *r, PGconn *conn, const list_query_t *q,
-                              PGresult **ids)
+/* the filter of a list's queries: $1 the category, $2 the LIKE pattern of the search */
+#define LIST_WHERE " where ($1::text is null or category_slug = $1)" \
+                   "   and ($2::text is null or lower(name) like lower($2) escape '\\')"
+
+/*
+ * How many products the list's filter matches (params: its $1 and $2), from
+ * this child's cache at version, else counted by PostgreSQL and cached.
+ */
+static shop_error_t *list_total(request_rec *r, PGconn *conn, const list_query_t *q,
+                                apr_uint64_t version, const char *const *params, long *total)
 {
-    const char *params[4], *error = NULL;
-    const char *sql = apr_pstrcat(r->pool,
-        "select id from product"
-        " where ($1::text is null or category_slug = $1)"
-        "   and ($2::text is null or lower(name) like lower($2) escape '\\')"
-        " order by ", q->order, " limit $3::int offset $4::int", NULL);
+    const char *error = NULL;
+    const char *key = apr_psprintf(r->pool, "count?category=%" APR_SIZE_T_FMT ":%s&search=%"
+                                   APR_SIZE_T_FMT ":%s", strlen(q->category), q->category,
+                                   strlen(q->search), q->search);
+    product_answer_t a;
+    PGresult *res;
+
+    if (!product_lru_get(r, version, 1, &key, &a)) {
+        if (!(res = shop_pg_exec_named(r->pool, conn, "shop_product_count",
+                                       "select count(*) from product" LIST_WHERE, 2, params,
+                                       &error)))
+            return shop_fail_db(r->pool, "count", error);
+        a.body = PQgetvalue(res, 0, 0);
+        a.len = PQgetlength(res, 0, 0);
+        a.etag = "";
+        product_lru_put(version, key, &a);
+    }
+    if (!shop_parse_int(a.body, 0, ID_MAX, total))
+        return shop_fail_db(r->pool, "count", "not a count");
+    return NULL;
+}
+
+/*
+ * The ids of the page, in order (an array of id strings): the one query a list
+ * that is not cached costs. PostgreSQL skips the offset's rows one by one, so a
+ * page past the middle of a long list is read from its end instead, when the
+ * count of the list is cached (computed once per catalog version): page
+ * 99,900 of 100,000 skips 0 rows instead of 99,900.
+ */
+static shop_error_t *list_ids(request_rec *r, PGconn *conn, const list_query_t *q,
+                              apr_uint64_t version, apr_array_header_t **ids)
+{
+    const char *params[4], *order = q->order, *name = q->sort, *error = NULL;
+    long limit = q->limit, offset = q->offset, total;
+    shop_error_t *err;
+    PGresult *res;
+    int i, n, reversed = 0;
 
     params[0] = *q->category ? q->category : NULL;
     params[1] = *q->search ? like_pattern(r->pool, q->search) : NULL;
-    params[2] = apr_ltoa(r->pool, q->limit);
-    params[3] = apr_ltoa(r->pool, q->offset);
-    /* one statement per sort, prepared once per connection */
-    if (!(*ids = shop_pg_exec_named(r->pool, conn,
-                                    apr_pstrcat(r->pool, "shop_product_ids_", q->sort, NULL),
-                                    sql, 4, params, &error)))
+    if (version && offset >= REVERSE_FROM) {
+        if ((err = list_total(r, conn, q, version, params, &total)))
+            return err;
+        if (total - offset < offset + limit) {      /* fewer rows to skip from the end */
+            reversed = 1;
+            order = q->reverse;
+            name = apr_pstrcat(r->pool, q->sort, "_reversed", NULL);
+            limit = offset < total ? (limit < total - offset ? limit : total - offset) : 0;
+            offset = total - q->offset - q->limit > 0 ? total - q->offset - q->limit : 0;
+        }
+    }
+    params[2] = apr_ltoa(r->pool, limit);
+    params[3] = apr_ltoa(r->pool, offset);
+    /* one statement per order, prepared once per connection */
+    if (!(res = shop_pg_exec_named(r->pool, conn, apr_pstrcat(r->pool, "shop_product_ids_",
+                                                              name, NULL),
+                                   apr_pstrcat(r->pool, "select id from product" LIST_WHERE
+                                               " order by ", order,
+                                               " limit $3::int offset $4::int", NULL),
+                                   4, params, &error)))
         return shop_fail_db(r->pool, "list", error);
+    n = PQntuples(res);
+    *ids = apr_array_make(r->pool, n ? n : 1, sizeof(const char *));
+    for (i = 0; i < n; i++)
+        APR_ARRAY_PUSH(*ids, const char *) = PQgetvalue(res, reversed ? n - 1 - i : i, 0);
     return NULL;
 }
 
@@ -253,20 +316,21 @@ static shop_error_t *list_ids(request_rec *r, PGconn *conn, const list_query_t *
  * gone meanwhile (the catalog changed: the list is answered without it).
  */
 static shop_error_t *render_missing(request_rec *r, PGconn *conn, apr_uint64_t version,
-                                   const PGresult *ids, product_answer_t *answers, int *complete)
+                                   const apr_array_header_t *ids, product_answer_t *answers,
+                                   int *complete)
 {
     static const char sql[] =
         "select id, " PUBLIC_PRODUCT_JSON("$2") "::text from product where id = any($1::int[])";
-    apr_array_header_t *missing = apr_array_make(r->pool, PQntuples(ids), sizeof(char *));
+    apr_array_header_t *missing = apr_array_make(r->pool, ids->nelts, sizeof(char *));
     apr_hash_t *rows = apr_hash_make(r->pool);
     const char *params[2], *error = NULL;
     const int *row;
     PGresult *res;
     int i;
 
-    for (i = 0; i < PQntuples(ids); i++)
+    for (i = 0; i < ids->nelts; i++)
         if (!answers[i].body)
-            APR_ARRAY_PUSH(missing, const char *) = PQgetvalue(ids, i, 0);
+            APR_ARRAY_PUSH(missing, const char *) = APR_ARRAY_IDX(ids, i, const char *);
     *complete = 1;
     if (!missing->nelts)
         return NULL;
@@ -280,15 +344,15 @@ static shop_error_t *render_missing(request_rec *r, PGconn *conn, apr_uint64_t v
         *n = i;
         apr_hash_set(rows, PQgetvalue(res, i, 0), APR_HASH_KEY_STRING, n);
     }
-    for (i = 0; i < PQntuples(ids); i++) {
+    for (i = 0; i < ids->nelts; i++) {
         if (answers[i].body)
             continue;
-        if (!(row = apr_hash_get(rows, PQgetvalue(ids, i, 0), APR_HASH_KEY_STRING))) {
+        if (!(row = apr_hash_get(rows, APR_ARRAY_IDX(ids, i, const char *), APR_HASH_KEY_STRING))) {
             *complete = 0;
             continue;
         }
         answer_of(r, res, *row, 1, &answers[i]);
-        product_lru_put(version, product_key(r, PQgetvalue(ids, i, 0)), &answers[i]);
+        product_lru_put(version, product_key(r, APR_ARRAY_IDX(ids, i, const char *)), &answers[i]);
     }
     return NULL;
 }
@@ -327,20 +391,20 @@ static void join_answers(request_rec *r, const product_answer_t *answers, int n,
 static shop_error_t *list_build(request_rec *r, const list_query_t *q, apr_uint64_t version,
                                 product_answer_t *list, int *complete)
 {
+    apr_array_header_t *ids = NULL;
     product_answer_t *answers;
     const char **keys;
     shop_error_t *err;
-    PGresult *ids;
     PGconn *conn;
     int i, n;
 
-    if (!(conn = shop_pg_connection(r, &err)) || (err = list_ids(r, conn, q, &ids)))
+    if (!(conn = shop_pg_connection(r, &err)) || (err = list_ids(r, conn, q, version, &ids)))
         return err;
-    n = PQntuples(ids);
+    n = ids->nelts;
     keys = apr_palloc(r->pool, (n + 1) * sizeof(*keys));
     answers = apr_palloc(r->pool, (n + 1) * sizeof(*answers));
     for (i = 0; i < n; i++)
-        keys[i] = product_key(r, PQgetvalue(ids, i, 0));
+        keys[i] = product_key(r, APR_ARRAY_IDX(ids, i, const char *));
     if (product_lru_get(r, version, n, keys, answers) < n
         && (err = render_missing(r, conn, version, ids, answers, complete)))
         return err;
