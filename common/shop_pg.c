@@ -8,6 +8,8 @@
 #include "apr_dbd.h"
 #include "mod_dbd.h"
 
+#include "shop_metrics.h"
+
 
 PGconn *shop_pg_acquire(request_rec *r, const char **error)
 {
@@ -20,6 +22,7 @@ PGconn *shop_pg_acquire(request_rec *r, const char **error)
     }
     dbd = acquire(r);
     if (!dbd) {
+        shop_count(SHOP_COUNT_PG_ERRORS, 1);
         *error = "cannot connect to PostgreSQL (see the error log)";
         return NULL;
     }
@@ -84,6 +87,14 @@ static PGresult *exec_once(PGconn *conn, const char *name, const char *sql, int 
     return PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
 }
 
+/* Whether a failed res is an integrity constraint's refusal (SQLSTATE class 23): an answer, not an error. */
+static int answered_by_constraint(const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    return state && !strncmp(state, "23", 2);
+}
+
 static PGresult *run(apr_pool_t *p, PGconn *conn, const char *name, const char *sql, int n,
                      const char *const *params)
 {
@@ -95,6 +106,8 @@ static PGresult *run(apr_pool_t *p, PGconn *conn, const char *name, const char *
         PQreset(conn);
         res = exec_once(conn, name, sql, n, params);
     }
+    if (shop_pg_failed(res) && !answered_by_constraint(res))
+        shop_count(SHOP_COUNT_PG_ERRORS, 1);
     if (res)
         apr_pool_cleanup_register(p, res, result_cleanup, apr_pool_cleanup_null);
     return res;

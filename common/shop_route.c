@@ -5,6 +5,7 @@
 #include "shop_http.h"
 #include "shop_parse.h"
 
+#include "mod_shop.h"
 #include "http_protocol.h"
 #include "apr_strings.h"
 
@@ -39,6 +40,7 @@ int shop_dispatch(request_rec *r, const char *handler, const shop_route_t *route
             continue;
         }
         if (method_matches(r, route->method)) {
+            apr_table_setn(r->notes, SHOP_NOTE_ROUTE, route->path);
             if (strcmp(route->method, "POST") && strcmp(route->method, "PUT")
                 && strcmp(route->method, "PATCH"))
                 ap_discard_request_body(r);

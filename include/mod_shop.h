@@ -26,6 +26,9 @@
 /* Why a request was refused (401/403), for the JSON error answer. */
 #define SHOP_NOTE_ERROR "shop-error"
 
+/* The route pattern a service matched ("/products/:id"), set by its dispatcher. */
+#define SHOP_NOTE_ROUTE "shop-route"
+
 /*
  * shop_kafka_publish: produce one JSON value with a key to a topic through the
  * calling child's shared idempotent producer (acks=all).
@@ -145,5 +148,40 @@ APR_DECLARE_OPTIONAL_FN(void, shop_payment_refund,
  */
 APR_DECLARE_OPTIONAL_FN(const char *, shop_order_for_session,
                         (request_rec *r, const char *session_id, const char **error));
+
+/*
+ * Metrics (mod_shop_kafka, GET /metrics with SetHandler shop-metrics). The
+ * figures live in shared memory made in post_config, so every child and the
+ * worker process add to the same counters, with atomics and never a lock.
+ * The series are fixed by these enums (and, for requests, by the services'
+ * route tables), so their number is bounded by construction. Requests are
+ * counted by mod_shop_kafka itself (log_transaction, by SHOP_NOTE_ROUTE).
+ * common/shop_metrics.h wraps these two for callers that may run without
+ * mod_shop_kafka.
+ */
+typedef enum {
+    SHOP_COUNT_PG_ERRORS,           /* failed connections and statements */
+    SHOP_COUNT_MONGO_ERRORS,        /* failed MongoDB operations */
+    SHOP_COUNT_KAFKA_PRODUCE_ERRORS,    /* messages the producer refused to queue */
+    SHOP_COUNT_KAFKA_DELIVERY_ERRORS,   /* queued messages the brokers never took */
+    SHOP_COUNT_DLQ_MESSAGES,        /* messages a consumer sent to <topic>.dlq */
+    SHOP_COUNT_CACHE_HITS,          /* catalog answers found in a child's cache */
+    SHOP_COUNT_CACHE_MISSES,
+    SHOP_COUNT_CACHE_EVICTIONS,     /* answers dropped to make room */
+    SHOP_COUNTERS
+} shop_counter_t;
+
+/* Gauges kept per process and summed over the live ones when scraped. */
+typedef enum {
+    SHOP_GAUGE_CACHE_BYTES,         /* bytes of the catalog cache */
+    SHOP_GAUGE_PRODUCER_QUEUE,      /* messages waiting in the producer */
+    SHOP_GAUGES
+} shop_gauge_t;
+
+/* Adds n to a counter. */
+APR_DECLARE_OPTIONAL_FN(void, shop_metrics_count, (shop_counter_t counter, apr_uint64_t n));
+
+/* Sets the calling process's value of a gauge. */
+APR_DECLARE_OPTIONAL_FN(void, shop_metrics_gauge, (shop_gauge_t gauge, apr_uint64_t value));
 
 #endif

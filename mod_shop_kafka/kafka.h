@@ -28,7 +28,10 @@ typedef struct {
     const char *outbox;             /* libpq conninfo of the outbox; NULL: no relay */
     apr_interval_time_t outbox_poll;    /* ShopKafkaOutboxPoll; 0: the default */
     const char *access_log;             /* ShopAccessLog; NULL: none */
+    int metrics_series;             /* ShopMetricsSeries; 0: the default */
 } shop_kafka_conf_t;
+
+#define SHOP_METRICS_SERIES_DEFAULT 512
 
 #define SHOP_OUTBOX_POLL_DEFAULT apr_time_from_sec(2)
 
@@ -73,6 +76,28 @@ void shop_status_publish(apr_pool_t *p, cJSON *report);
 
 /* Answers GET /health/worker; worker_on: ShopKafkaWorker is On. */
 int shop_status_serve(request_rec *r, int worker_on);
+
+/* Writes the worker's figures (up, restarts, outbox backlog, consumer lag) to /metrics. */
+void shop_status_metrics(request_rec *r, int worker_on);
+
+/* kafka_metrics.c: the shared counters and GET /metrics */
+apr_status_t shop_metrics_create(apr_pool_t *pconf, server_rec *s, int nseries);
+
+/* Gives the calling process (a child, the worker) its gauges, released with pool. */
+void shop_metrics_process(apr_pool_t *pool);
+
+void shop_metrics_count(shop_counter_t counter, apr_uint64_t n);
+void shop_metrics_gauge(shop_gauge_t gauge, apr_uint64_t value);
+
+/* log_transaction: counts a request of a service, by route and status, and its latency. */
+int shop_metrics_log(request_rec *r);
+
+/* Answers GET /metrics; worker_on: ShopKafkaWorker is On. */
+int shop_metrics_serve(request_rec *r, int worker_on);
+
+/* A label value escaped for the text format (in p); a family's HELP and TYPE lines. */
+const char *shop_metrics_label(apr_pool_t *p, const char *value);
+void shop_metrics_family(request_rec *r, const char *name, const char *type, const char *help);
 
 #pragma GCC visibility pop
 

@@ -260,11 +260,14 @@ static int to_dead_letters(shop_consumer_t *c, const shop_message_t *m, const ch
         ;
     if (d)
         shop_delivery_release(d);
-    if (!done || error)
+    if (!done || error) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s,
                      SHOPLOGNO(01006) "consumer %s: cannot write to "
                      "%s: %s", c->name, dlq, error ? error : "stopped");
-    return done && !error;
+        return 0;
+    }
+    shop_metrics_count(SHOP_COUNT_DLQ_MESSAGES, 1);
+    return 1;
 }
 
 /*

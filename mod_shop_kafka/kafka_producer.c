@@ -16,6 +16,7 @@
 #include "apr_thread_mutex.h"
 #include "apr_thread_cond.h"
 #include "shop_log.h"
+#include "shop_metrics.h"
 #include <librdkafka/rdkafka.h>
 #include <stdlib.h>
 
@@ -48,10 +49,12 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opa
     shop_producer_t *pr = opaque;
     shop_delivery_t *d = msg->_private;
 
-    if (msg->err)
+    if (msg->err) {
+        shop_count(SHOP_COUNT_KAFKA_DELIVERY_ERRORS, 1);
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, pr->s,
                      SHOPLOGNO(01016) "delivery to topic %s failed: %s",
                      rd_kafka_topic_name(msg->rkt), rd_kafka_err2str(msg->err));
+    }
     if (!d)
         return;
     apr_thread_mutex_lock(pr->lock);
@@ -76,8 +79,10 @@ static void *APR_THREAD_FUNC poll_deliveries(apr_thread_t *thread, void *data)
 {
     shop_producer_t *pr = data;
 
-    while (!pr->stopping)
+    while (!pr->stopping) {
         rd_kafka_poll(pr->rk, SHOP_PRODUCER_POLL_MS);
+        shop_gauge(SHOP_GAUGE_PRODUCER_QUEUE, (apr_uint64_t)rd_kafka_outq_len(pr->rk));
+    }
     return NULL;                /* its pool goes with the parent's, after the join */
 }
 
@@ -243,6 +248,7 @@ shop_delivery_t *shop_producer_send(apr_pool_t *p, const char *topic, const char
                             RD_KAFKA_V_OPAQUE(d),
                             RD_KAFKA_V_END);
     if (err) {
+        shop_count(SHOP_COUNT_KAFKA_PRODUCE_ERRORS, 1);
         rd_kafka_headers_destroy(hdrs);
         free(d);
         *error = apr_psprintf(p, "publishing to %s: %s", topic, rd_kafka_err2str(err));

@@ -85,28 +85,81 @@ static char *read_report(apr_pool_t *p, apr_time_t *updated)
     return NULL;
 }
 
-int shop_status_serve(request_rec *r, int worker_on)
+/*
+ * The last report (an empty object if none), owned by r->pool; *age_ms its age
+ * (-1: none yet), *fresh whether it is recent.
+ */
+static cJSON *last_report(request_rec *r, double *age_ms, int *fresh)
 {
     apr_time_t updated = 0;
-    char *text;
+    char *text = read_report(r->pool, &updated);
+    cJSON *report = shop_json_own(r->pool, text ? cJSON_Parse(text) : NULL);
+
+    *fresh = text && apr_time_now() - updated < STATUS_STALE;
+    *age_ms = text ? (double)apr_time_as_msec(apr_time_now() - updated) : -1;
+    return report ? report : shop_json_own(r->pool, cJSON_CreateObject());
+}
+
+int shop_status_serve(request_rec *r, int worker_on)
+{
     cJSON *report;
+    double age_ms;
     int fresh;
 
     if (r->method_number != M_GET)
         return shop_reply_bad_method(r, "GET");
     if (!status || !worker_on)
         return shop_reply_error(r, HTTP_SERVICE_UNAVAILABLE, "the worker is off (ShopKafkaWorker)");
-    text = read_report(r->pool, &updated);
-    report = shop_json_own(r->pool, text ? cJSON_Parse(text) : NULL);
-    if (!report)
-        report = shop_json_own(r->pool, cJSON_CreateObject());
-    fresh = text && apr_time_now() - updated < STATUS_STALE;
+    report = last_report(r, &age_ms, &fresh);
     cJSON_AddStringToObject(report, "status", fresh ? "ok" : "unavailable");
     cJSON_AddNumberToObject(report, "restarts", apr_atomic_read32(&status->restarts));
-    cJSON_AddNumberToObject(report, "reportAgeMs",
-                            text ? (double)apr_time_as_msec(apr_time_now() - updated) : -1);
+    cJSON_AddNumberToObject(report, "reportAgeMs", age_ms);
     if (!fresh)
-        cJSON_AddStringToObject(report, "message", text ? "the worker stopped reporting"
-                                                        : "no report from the worker yet");
+        cJSON_AddStringToObject(report, "message", age_ms >= 0 ? "the worker stopped reporting"
+                                                               : "no report from the worker yet");
     return shop_reply_json(r, fresh ? HTTP_OK : HTTP_SERVICE_UNAVAILABLE, report);
+}
+
+/* shop_consumer_lag: the lag of each partition of each consumer, as last reported */
+static void serve_lag(request_rec *r, const cJSON *report)
+{
+    const cJSON *consumer, *lag;
+    const char *name;
+    char *slash;
+
+    shop_metrics_family(r, "shop_consumer_lag", "gauge",
+                        "Messages behind the end of each partition, per consumer");
+    cJSON_ArrayForEach(consumer, cJSON_GetObjectItem(report, "consumers")) {
+        name = cJSON_GetStringValue(cJSON_GetObjectItem(consumer, "name"));
+        cJSON_ArrayForEach(lag, cJSON_GetObjectItem(consumer, "lag")) {
+            char *topic = apr_pstrdup(r->pool, lag->string);
+            if (!name || !cJSON_IsNumber(lag) || !(slash = strrchr(topic, '/')))
+                continue;
+            *slash = '\0';
+            ap_rprintf(r, "shop_consumer_lag{consumer=\"%s\",topic=\"%s\",partition=\"%s\"} %.0f\n",
+                       shop_metrics_label(r->pool, name), shop_metrics_label(r->pool, topic),
+                       shop_metrics_label(r->pool, slash + 1), lag->valuedouble);
+        }
+    }
+}
+
+void shop_status_metrics(request_rec *r, int worker_on)
+{
+    cJSON *report, *backlog;
+    double age_ms;
+    int fresh = 0;
+
+    report = status && worker_on ? last_report(r, &age_ms, &fresh) : NULL;
+    shop_metrics_family(r, "shop_worker_up", "gauge",
+                        "1 while the worker process reports, 0 when it is off, gone or stuck");
+    ap_rprintf(r, "shop_worker_up %d\n", fresh);
+    shop_metrics_family(r, "shop_worker_restarts_total", "counter",
+                        "Times the worker process died and was started again");
+    ap_rprintf(r, "shop_worker_restarts_total %u\n", status ? apr_atomic_read32(&status->restarts) : 0);
+    backlog = cJSON_GetObjectItem(cJSON_GetObjectItem(report, "relay"), "backlog");
+    shop_metrics_family(r, "shop_outbox_backlog", "gauge",
+                        "Outbox events not yet published to Kafka, as last reported");
+    ap_rprintf(r, "shop_outbox_backlog %.0f\n", cJSON_IsNumber(backlog) ? backlog->valuedouble : 0);
+    if (report)
+        serve_lag(r, report);
 }

@@ -127,6 +127,7 @@ static int worker_main(worker_t *w, apr_interval_time_t delay)
     shop_nap(&stop, delay);
     if (ap_run_drop_privileges(pool, w->s) != 0)
         return WORKER_SETUP_ERROR;
+    shop_metrics_process(pool);
     if (shop_producer_start(pool, w->s, conf->brokers, conf->props, 1) != APR_SUCCESS)
         return WORKER_SETUP_ERROR;
     if (conf->outbox

@@ -8,12 +8,15 @@
  * ShopKafkaWorker On it runs the worker process (kafka_worker.c), which relays
  * the outbox (ShopKafkaOutbox, ShopKafkaOutboxPoll, kafka_relay.c), and serves
  * its state (SetHandler shop-worker-status, kafka_status.c). Every request gets a
- * traceparent, and ShopAccessLog logs requests as JSON (kafka_trace.c).
+ * traceparent, and ShopAccessLog logs requests as JSON (kafka_trace.c). It also
+ * keeps the metrics of every mod_shop module and serves them (SetHandler
+ * shop-metrics, ShopMetricsSeries, kafka_metrics.c).
  */
 #include "httpd.h"
 #include "http_config.h"
 #include "http_log.h"
 #include "http_core.h"
+#include "http_protocol.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
 
@@ -111,6 +114,20 @@ static const char *set_outbox_poll(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+static const char *set_metrics_series(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    long n;
+
+    if (err)
+        return err;
+    if (!shop_parse_int(arg, 16, 65536, &n))
+        return apr_psprintf(cmd->pool, "ShopMetricsSeries: '%s' is not a number of series "
+                            "between 16 and 65536", arg);
+    main_conf(cmd)->metrics_series = (int)n;
+    return NULL;
+}
+
 static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     shop_kafka_conf_t *conf = shop_kafka_conf(s);
@@ -129,6 +146,8 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
 
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;                                      /* the dry run: no processes */
+    shop_metrics_create(pconf, s, conf->metrics_series ? conf->metrics_series
+                                                       : SHOP_METRICS_SERIES_DEFAULT);  /* logged */
     if (!conf->worker)
         return OK;
     if (!conf->outbox_poll)
@@ -139,18 +158,21 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
     return shop_worker_start(pconf, s, conf);
 }
 
-/* GET /health/worker (SetHandler shop-worker-status) */
+/* GET /health/worker (SetHandler shop-worker-status), GET /metrics (shop-metrics) */
 static int status_handler(request_rec *r)
 {
-    if (!r->handler || strcmp(r->handler, "shop-worker-status"))
-        return DECLINED;
-    return shop_status_serve(r, shop_kafka_conf(r->server)->worker);
+    if (r->handler && !strcmp(r->handler, "shop-worker-status"))
+        return shop_status_serve(r, shop_kafka_conf(r->server)->worker);
+    if (r->handler && !strcmp(r->handler, "shop-metrics"))
+        return shop_metrics_serve(r, shop_kafka_conf(r->server)->worker);
+    return DECLINED;
 }
 
 static void child_init(apr_pool_t *pchild, server_rec *s)
 {
     shop_kafka_conf_t *conf = shop_kafka_conf(s);
 
+    shop_metrics_process(pchild);
     if (!conf->brokers) {
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                      SHOPLOGNO(01040) "ShopKafkaBrokers is not set; publishing is off");
@@ -172,6 +194,9 @@ static const command_rec shop_kafka_cmds[] = {
                   "How often the relay reads the outbox when no NOTIFY woke it (default 2s)"),
     AP_INIT_TAKE1("ShopAccessLog", shop_trace_set_log, NULL, RSRC_CONF,
                   "A file to log every request to as a JSON line (with its traceparent)"),
+    AP_INIT_TAKE1("ShopMetricsSeries", set_metrics_series, NULL, RSRC_CONF,
+                  "How many request series (service, method, route, status) /metrics keeps "
+                  "(default 512)"),
     { NULL }
 };
 
@@ -183,6 +208,9 @@ static void register_hooks(apr_pool_t *p)
     APR_REGISTER_OPTIONAL_FN(shop_kafka_publish);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_check);
     APR_REGISTER_OPTIONAL_FN(shop_kafka_consumer);
+    APR_REGISTER_OPTIONAL_FN(shop_metrics_count);
+    APR_REGISTER_OPTIONAL_FN(shop_metrics_gauge);
+    ap_hook_log_transaction(shop_metrics_log, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     shop_trace_register_hooks();
 }

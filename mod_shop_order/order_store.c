@@ -15,6 +15,7 @@
 #include "apr_time.h"
 #include "shop_event.h"
 #include "shop_http.h"
+#include "shop_metrics.h"
 #include <math.h>
 
 #define COLLECTION "orders"
@@ -51,6 +52,7 @@ static mongoc_collection_t *orders(apr_pool_t *p, mongoc_client_t *c)
 
 static const char *failure(apr_pool_t *p, const bson_error_t *error)
 {
+    shop_count(SHOP_COUNT_MONGO_ERRORS, 1);
     return apr_psprintf(p, "MongoDB: %s", error->message);
 }
 

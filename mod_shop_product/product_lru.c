@@ -24,6 +24,7 @@
 #endif
 
 #include "shop_log.h"
+#include "shop_metrics.h"
 
 APLOG_USE_MODULE(shop_product);
 
@@ -84,6 +85,7 @@ static void unlink_entry(entry_t *e)
     apr_hash_set(lru->table, e->key, APR_HASH_KEY_STRING, NULL);
     ring_remove(e);
     lru->bytes -= e->cost;
+    shop_gauge(SHOP_GAUGE_CACHE_BYTES, lru->bytes);
     e->linked = 0;
     if (!e->refs)
         entry_free(e);
@@ -154,6 +156,8 @@ int product_lru_get(request_rec *r, apr_uint64_t version, int n, const char *con
             hold->held[hold->n++] = e;
         }
     apr_thread_mutex_unlock(lru->lock);
+    shop_count(SHOP_COUNT_CACHE_HITS, hold->n);
+    shop_count(SHOP_COUNT_CACHE_MISSES, n - hold->n);
     if (hold->n)
         apr_pool_cleanup_register(r->pool, hold, release, apr_pool_cleanup_null);
     return hold->n;
@@ -197,11 +201,14 @@ static int insert(apr_uint64_t version, entry_t *e)
         return 0;
     if ((old = apr_hash_get(lru->table, e->key, APR_HASH_KEY_STRING)))
         unlink_entry(old);
-    while (lru->bytes + e->cost > lru->max)
+    while (lru->bytes + e->cost > lru->max) {
         unlink_entry(lru->ring.prev);
+        shop_count(SHOP_COUNT_CACHE_EVICTIONS, 1);
+    }
     apr_hash_set(lru->table, e->key, APR_HASH_KEY_STRING, e);
     ring_push(e);
     lru->bytes += e->cost;
+    shop_gauge(SHOP_GAUGE_CACHE_BYTES, lru->bytes);
     return 1;
 }
 
