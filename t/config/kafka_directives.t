@@ -19,6 +19,10 @@ my @cases = (
     [ 'ShopKafkaOutboxPoll 50ms',              qr/ShopKafkaOutboxPoll: must be between 100ms and 1 hour/ ],
     [ 'ShopKafkaOutboxPoll 2h',                qr/ShopKafkaOutboxPoll: must be between 100ms and 1 hour/ ],
     [ 'ShopKafkaWorker On',                    qr/ShopKafkaWorker On needs ShopKafkaBrokers/ ],
+    [ 'ShopMetricsSeries many',                qr/ShopMetricsSeries: 'many' is not a number of series between 16 and 65536/ ],
+    [ 'ShopMetricsSeries 8',                   qr/ShopMetricsSeries: '8' is not a number/ ],
+    [ ['<VirtualHost *:80>', 'ShopMetricsSeries 64', '</VirtualHost>'],
+      qr/ShopMetricsSeries cannot occur within <VirtualHost> section/ ],
 );
 
 plan tests => 2 * @cases + 2;
@@ -27,6 +31,7 @@ ShopHttpd::configtest_refuses(@$_) for @cases;
 
 my ($status, $out) = ShopHttpd::configtest('ShopKafkaBrokers 127.0.0.1:9092,kafka-2:9093',
                                            'ShopKafkaWorker On', 'ShopKafkaOutboxPoll 500ms',
+                                           'ShopMetricsSeries 1024',
                                            'ShopKafkaOutbox "host=127.0.0.1 dbname=shop"');
 is($status, 0, 'a valid configuration passes configtest') or diag $out;
 like($out, qr/Syntax OK/, 'Syntax OK');
