@@ -10,7 +10,6 @@
 
 #include "shop_metrics.h"
 
-
 PGconn *shop_pg_acquire(request_rec *r, const char **error)
 {
     APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
@@ -87,7 +86,7 @@ static PGresult *exec_once(PGconn *conn, const char *name, const char *sql, int 
     return PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
 }
 
-/* Whether a failed res is an integrity constraint's refusal (SQLSTATE class 23): an answer, not an error. */
+/* Whether a failed res is a constraint's refusal (SQLSTATE class 23): an answer, not an error. */
 static int answered_by_constraint(const PGresult *res)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;

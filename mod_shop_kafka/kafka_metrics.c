@@ -122,7 +122,8 @@ apr_status_t shop_metrics_create(apr_pool_t *pconf, server_rec *s, int nseries)
     reg->nprocesses = daemons;
     reg->nseries = nseries;
     reg->processes = (process_t *)((char *)reg + APR_ALIGN_DEFAULT(sizeof(registry_t)));
-    reg->series = (series_t *)((char *)reg->processes + APR_ALIGN_DEFAULT(daemons * sizeof(process_t)));
+    reg->series = (series_t *)((char *)reg->processes
+                               + APR_ALIGN_DEFAULT(daemons * sizeof(process_t)));
     mine = NULL;
     return APR_SUCCESS;
 }

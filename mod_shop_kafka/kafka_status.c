@@ -155,7 +155,8 @@ void shop_status_metrics(request_rec *r, int worker_on)
     ap_rprintf(r, "shop_worker_up %d\n", fresh);
     shop_metrics_family(r, "shop_worker_restarts_total", "counter",
                         "Times the worker process died and was started again");
-    ap_rprintf(r, "shop_worker_restarts_total %u\n", status ? apr_atomic_read32(&status->restarts) : 0);
+    ap_rprintf(r, "shop_worker_restarts_total %u\n",
+               status ? apr_atomic_read32(&status->restarts) : 0);
     backlog = cJSON_GetObjectItem(cJSON_GetObjectItem(report, "relay"), "backlog");
     shop_metrics_family(r, "shop_outbox_backlog", "gauge",
                         "Outbox events not yet published to Kafka, as last reported");
