@@ -35,6 +35,11 @@ fi
 : "${SHOP_GATEWAY_PORT:=$((8080 + port_base))}"
 : "${SHOP_STORE_PORT:=$((3002 + port_base))}"
 : "${SHOP_ADMIN_PORT:=$((3003 + port_base))}"
+# the four services of the shop's httpd (conf/shop.conf): 8000-8003 for make run
+: "${SHOP_PRODUCT_PORT:=$((8000 + port_base))}"
+: "${SHOP_ORDER_PORT:=$((8001 + port_base))}"
+: "${SHOP_PAYMENT_PORT:=$((8002 + port_base))}"
+: "${SHOP_AUTH_PORT:=$((8003 + port_base))}"
 # the brokers the shop's httpd is given (scripts/cluster lists its three)
 : "${SHOP_KAFKA_BROKERS:=127.0.0.1:$SHOP_KAFKA_PORT}"
 # the shop's httpd (conf/httpd.conf): its dir $SHOP_VAR/NAME and logs log/NAME-*.log
