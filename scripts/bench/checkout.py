@@ -9,6 +9,10 @@ the sender). Afterwards it reads each order's createdAt (GET /orders, admin) and
 mail's arrival time (mailpit's API) and prints, per rate: webhooks accepted, orders and
 mails found, duplicates, lost, and webhook->order and webhook->mail p50/p99. Each rate
 has a customer of its own, whose orders GET /user-orders lists.
+A warm-up of 2 s at the first rate comes first, not reported.
+Then the rates of BENCH_RAMP, in turn, as long as the previous rate lost nothing: the
+highest rate with zero loss is the last clean one. With BENCH_ROWS, the rows of make
+bench's table are appended to that file (tab-separated, as scripts/bench/wrk.sh writes).
 Clocks: one machine, so the send time and the servers' timestamps are comparable.
 """
 import concurrent.futures
@@ -33,6 +37,7 @@ ORDER = ENV["SHOP_ORDER_URL"].rstrip("/")
 MAILPIT = ENV["SHOP_MAILPIT_URL"].rstrip("/")
 SECRET = ENV["SHOP_WEBHOOK_SECRET"]
 RATES = [int(r) for r in ENV.get("BENCH_RATES", "10 50 100").split()]
+RAMP = [int(r) for r in ENV.get("BENCH_RAMP", "").split()]
 DURATION = int(ENV.get("BENCH_SECONDS", "60"))
 SETTLE = int(ENV.get("BENCH_SETTLE", "60"))
 RUN = uuid.uuid4().hex[:8]
@@ -74,6 +79,7 @@ class Bench:
                            ENV["SHOP_ADMIN_EMAIL"], ENV["SHOP_ADMIN_PASSWORD_FILE"])
         self.admin = self.api.token()
         self.customer = None
+        self.runs = 0
         product = next(p for p in self.api.products() if p.get("sizes") and p.get("colors"))
         self.amount = int(round(product["price"] * 100))
         self.item = {"id": product["id"], "quantity": 1,
@@ -116,10 +122,12 @@ class Bench:
             raise SystemExit("sign-up: %d %s" % (status, answer[:200]))
         self.customer = json.loads(answer)["token"]
 
-    def run_rate(self, rate):
-        count = rate * DURATION
-        self.sign_up("bench-%s-%d" % (RUN, rate))
-        addresses = ["bench-%s-%d-%d@bench.test" % (RUN, rate, i) for i in range(count)]
+    def run_rate(self, rate, seconds=DURATION):
+        count = rate * seconds
+        self.runs += 1
+        name = "bench-%s-%d" % (RUN, self.runs)
+        self.sign_up(name)
+        addresses = ["%s-%d@bench.test" % (name, i) for i in range(count)]
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             sessions = list(pool.map(self.create_session, addresses))
         signed = [self.webhook(s, self.amount) for s in sessions]
@@ -143,7 +151,7 @@ class Bench:
         accepted = {sessions[i]: t for i, (t, status) in sent.items() if 200 <= status < 300}
         by_address = dict(zip(addresses, sessions))
         orders, mails = self.collect(accepted, by_address)
-        return self.report(rate, count, accepted, orders, mails)
+        return dict(self.report(rate, count, accepted, orders, mails), seconds=seconds)
 
     def collect(self, accepted, by_address):
         """({session: order createdAt}, {session: [mail times]}) once all arrived or SETTLE s.
@@ -197,9 +205,31 @@ class Bench:
                 "mail_p50": percentile(to_mail, 50), "mail_p99": percentile(to_mail, 99)}
 
 
+def clean(row):
+    return row["lost"] == 0 and row["duplicates"] == 0 and row["accepted"] == row["sent"]
+
+
+def append_rows(rows, highest):
+    with open(ENV["BENCH_ROWS"], "a") as out:
+        for r in rows:
+            out.write("checkout: webhook->mail\t%(rate)d/s for %(seconds)d s\t"
+                      "%(accepted)d/%(sent)d accepted, %(orders)d orders, %(mails)d mails, "
+                      "%(lost)d lost, %(duplicates)d doubled\t%(mail_p50).0f\t%(mail_p99).0f\t"
+                      "webhook->order p50 %(order_p50).0f ms, p99 %(order_p99).0f ms\t-\n"
+                      % r)
+        out.write("checkout: highest rate with zero loss\t%s\t%s\t-\t-\t-\t-\n"
+                  % (" ".join(str(r["rate"]) for r in rows) + " /s tried",
+                     "%s/s" % highest if highest else "none"))
+
+
 def main():
     bench = Bench()
+    bench.run_rate(RATES[0], seconds=2)   # warm-up: connections, caches, prepared statements
     rows = [bench.run_rate(rate) for rate in RATES]
+    for rate in RAMP:
+        if not clean(rows[-1]):
+            break
+        rows.append(bench.run_rate(rate))
     print("| rate/s | webhooks sent | accepted | orders | mails | duplicates | lost "
           "| webhook->order p50 / p99 (ms) | webhook->mail p50 / p99 (ms) |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -207,9 +237,10 @@ def main():
         print("| %(rate)d | %(sent)d | %(accepted)d | %(orders)d | %(mails)d | %(duplicates)d "
               "| %(lost)d | %(order_p50).0f / %(order_p99).0f | %(mail_p50).0f / %(mail_p99).0f |"
               % r)
-    clean = [r["rate"] for r in rows
-             if r["lost"] == 0 and r["duplicates"] == 0 and r["accepted"] == r["sent"]]
-    print("highest rate with nothing lost: %s/s" % (max(clean) if clean else "none"))
+    highest = max([r["rate"] for r in rows if clean(r)], default=None)
+    print("highest rate with nothing lost: %s/s" % (highest or "none"))
+    if ENV.get("BENCH_ROWS"):
+        append_rows(rows, highest)
 
 
 if __name__ == "__main__":

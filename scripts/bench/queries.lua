@@ -4,7 +4,8 @@
 -- and does not divide N), so no two requests of a run ask for the same URL.
 --   wrk -s queries.lua URL -- MODE THREADS START [REQUESTS]
 -- START shifts the sequence, so that a measured run does not repeat its warm-up's URLs.
--- MODE cold: distinct valid queries (sort, category, search, limit 1-100, offset 0-49).
+-- MODE cold: distinct valid queries (sort, category, search, limit 1-100, offset 0-49) of
+--   PATH/products for the command line's URL/PATH (the gateway's /api, or none).
 -- MODE bust: every other request one of 500 of MODE cold's queries (cached after their
 --   first time), the others MODE cold's distinct queries; each with a parameter x=k that the route
 --   ignores; each thread stops after REQUESTS / THREADS requests (wrk itself runs for its -d).
@@ -54,7 +55,7 @@ local function query(k)
    category, q = pick(categories, q)
    search, q = pick(searches, q)
    limit, q = q % 100 + 1, math.floor(q / 100)
-   local path = "/products?sort=" .. sort .. "&limit=" .. limit .. "&offset=" .. q % 50
+   local path = wrk.path:gsub("/$", "") .. "/products?sort=" .. sort .. "&limit=" .. limit .. "&offset=" .. q % 50
    if category ~= "" then path = path .. "&category=" .. category end
    if search ~= "" then path = path .. "&search=" .. search end
    return path
