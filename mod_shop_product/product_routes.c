@@ -47,19 +47,18 @@ APLOG_USE_MODULE(shop_product);
 #define SEARCH_MAX 100
 #define CATEGORY_ALL "all"                  /* category=all: every category (the seed's client) */
 #define ID_MAX 2147483647L
-/* from this offset on, a page nearer the end of its list is read from the end */
-#define REVERSE_FROM 1000
+/* from this offset on, a page is cut from the list's whole order, cached per catalog version */
+#define ORDER_FROM 200
 
 static const struct {
     const char *name;
     const char *order;                  /* ORDER BY */
-    const char *reverse;                /* the same order read from the other end */
 } sorts[] = {
-    { "newest", "created_at desc, id desc", "created_at, id" },
-    { "oldest", "created_at, id",           "created_at desc, id desc" },
-    { "asc",    "price_minor, id",          "price_minor desc, id desc" },
-    { "desc",   "price_minor desc, id desc", "price_minor, id" },
-    { NULL, NULL, NULL }
+    { "newest", "created_at desc, id desc" },
+    { "oldest", "created_at, id" },
+    { "asc",    "price_minor, id" },
+    { "desc",   "price_minor desc, id desc" },
+    { NULL, NULL }
 };
 
 /* ---- answers ------------------------------------------------------------- */
@@ -104,10 +103,11 @@ static void answer_of(request_rec *r, const PGresult *res, int row, int col, pro
 
 /*
  * Serves a read: from this child's cache when the catalog has not changed,
- * else from sql (one row, one JSON text column; no row or NULL: 404).
+ * else from sql, prepared as name (one row, one JSON text column; no row or
+ * NULL: 404).
  */
-static int serve_read(request_rec *r, const char *key, const char *sql, int n,
-                      const char *const *params, const char *not_found)
+static int serve_read(request_rec *r, const char *key, const char *name, const char *sql,
+                      int n, const char *const *params, const char *not_found)
 {
     apr_uint64_t version = product_cache_version();
     const char *error = NULL;
@@ -120,7 +120,7 @@ static int serve_read(request_rec *r, const char *key, const char *sql, int n,
         return reply_cacheable(r, &a);
     if (!(conn = shop_pg_connection(r, &err)))
         return shop_reply_failure(r, err);
-    if (!(res = shop_pg_exec(r->pool, conn, sql, n, params, &error)))
+    if (!(res = shop_pg_exec_named(r->pool, conn, name, sql, n, params, &error)))
         return shop_reply_failure(r, shop_fail_db(r->pool, "read", error));
     if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
         return shop_reply_error(r, HTTP_NOT_FOUND, not_found);
@@ -133,12 +133,12 @@ static int serve_read(request_rec *r, const char *key, const char *sql, int n,
 
 /* GET /products?sort=&category=&search=&limit=&offset=, its defaults applied */
 typedef struct {
-    const char *sort, *order, *reverse; /* name, ORDER BY and its reverse */
+    const char *sort, *order;           /* name and ORDER BY */
     const char *category, *search;      /* "" when absent (and category=all) */
     long limit, offset;
 } list_query_t;
 
-/* Sets q->order and q->reverse of q->sort; 0 when there is no such sort. */
+/* Sets q->order of q->sort; 0 when there is no such sort. */
 static int sort_read(list_query_t *q)
 {
     int i;
@@ -146,7 +146,6 @@ static int sort_read(list_query_t *q)
     for (i = 0; sorts[i].name; i++)
         if (!strcmp(sorts[i].name, q->sort)) {
             q->order = sorts[i].order;
-            q->reverse = sorts[i].reverse;
             return 1;
         }
     return 0;
@@ -236,77 +235,87 @@ static const char *product_key(request_rec *r, const char *id)
                    "   and ($2::text is null or lower(name) like lower($2) escape '\\')"
 
 /*
- * How many products the list's filter matches (params: its $1 and $2), from
- * this child's cache at version, else counted by PostgreSQL and cached.
+ * The ids of the whole list in its order, 4 bytes each (an answer whose body is
+ * binary), from this child's cache at version, else read from PostgreSQL (one
+ * index scan) and cached like the answers, within ShopProductCacheSize.
  */
-static shop_error_t *list_total(request_rec *r, PGconn *conn, const list_query_t *q,
-                                apr_uint64_t version, const char *const *params, long *total)
+static shop_error_t *list_order(request_rec *r, PGconn *conn, const list_query_t *q,
+                                apr_uint64_t version, const char *const *params,
+                                product_answer_t *order)
 {
     const char *error = NULL;
-    const char *key = apr_psprintf(r->pool, "count?category=%" APR_SIZE_T_FMT ":%s&search=%"
-                                   APR_SIZE_T_FMT ":%s", strlen(q->category), q->category,
-                                   strlen(q->search), q->search);
-    product_answer_t a;
+    const char *key = apr_psprintf(r->pool, "order?sort=%s&category=%" APR_SIZE_T_FMT ":%s"
+                                   "&search=%" APR_SIZE_T_FMT ":%s", q->sort,
+                                   strlen(q->category), q->category, strlen(q->search), q->search);
     PGresult *res;
+    apr_int32_t *ids;
+    long id;
+    int i, n;
 
-    if (!product_lru_get(r, version, 1, &key, &a)) {
-        if (!(res = shop_pg_exec_named(r->pool, conn, "shop_product_count",
-                                       "select count(*) from product" LIST_WHERE, 2, params,
-                                       &error)))
-            return shop_fail_db(r->pool, "count", error);
-        a.body = PQgetvalue(res, 0, 0);
-        a.len = PQgetlength(res, 0, 0);
-        a.etag = "";
-        product_lru_put(version, key, &a);
+    if (product_lru_get(r, version, 1, &key, order))
+        return NULL;
+    if (!(res = shop_pg_exec_named(r->pool, conn, apr_pstrcat(r->pool, "shop_product_order_",
+                                                              q->sort, NULL),
+                                   apr_pstrcat(r->pool, "select id from product" LIST_WHERE
+                                               " order by ", q->order, NULL),
+                                   2, params, &error)))
+        return shop_fail_db(r->pool, "list order", error);
+    n = PQntuples(res);
+    ids = apr_palloc(r->pool, (n ? n : 1) * sizeof(*ids));
+    for (i = 0; i < n; i++) {
+        if (!shop_parse_int(PQgetvalue(res, i, 0), 1, ID_MAX, &id))
+            return shop_fail_db(r->pool, "list order", "not an id");
+        ids[i] = (apr_int32_t)id;
     }
-    if (!shop_parse_int(a.body, 0, ID_MAX, total))
-        return shop_fail_db(r->pool, "count", "not a count");
+    order->body = (const char *)ids;
+    order->len = n * sizeof(*ids);
+    order->etag = "";
+    product_lru_put(version, key, order);
     return NULL;
 }
 
 /*
  * The ids of the page, in order (an array of id strings): the one query a list
  * that is not cached costs. PostgreSQL skips the offset's rows one by one, so a
- * page past the middle of a long list is read from its end instead, when the
- * count of the list is cached (computed once per catalog version): page
- * 99,900 of 100,000 skips 0 rows instead of 99,900.
+ * page deeper than ORDER_FROM is cut from the list's whole order instead (read
+ * once per catalog version): page 50,000 of 100,000 then costs its 100 ids.
  */
 static shop_error_t *list_ids(request_rec *r, PGconn *conn, const list_query_t *q,
                               apr_uint64_t version, apr_array_header_t **ids)
 {
-    const char *params[4], *order = q->order, *name = q->sort, *error = NULL;
-    long limit = q->limit, offset = q->offset, total;
+    const char *params[4], *error = NULL;
+    product_answer_t order;
     shop_error_t *err;
+    apr_int32_t id;
     PGresult *res;
-    int i, n, reversed = 0;
+    long i, n;
 
     params[0] = *q->category ? q->category : NULL;
     params[1] = *q->search ? like_pattern(r->pool, q->search) : NULL;
-    if (version && offset >= REVERSE_FROM) {
-        if ((err = list_total(r, conn, q, version, params, &total)))
+    *ids = apr_array_make(r->pool, q->limit, sizeof(const char *));
+    if (version && q->offset >= ORDER_FROM) {
+        if ((err = list_order(r, conn, q, version, params, &order)))
             return err;
-        if (total - offset < offset + limit) {      /* fewer rows to skip from the end */
-            reversed = 1;
-            order = q->reverse;
-            name = apr_pstrcat(r->pool, q->sort, "_reversed", NULL);
-            limit = offset < total ? (limit < total - offset ? limit : total - offset) : 0;
-            offset = total - q->offset - q->limit > 0 ? total - q->offset - q->limit : 0;
+        n = order.len / sizeof(id);
+        for (i = q->offset; i < n && i < q->offset + q->limit; i++) {
+            memcpy(&id, order.body + i * sizeof(id), sizeof(id));   /* the body is unaligned */
+            APR_ARRAY_PUSH(*ids, const char *) = apr_itoa(r->pool, id);
         }
+        return NULL;
     }
-    params[2] = apr_ltoa(r->pool, limit);
-    params[3] = apr_ltoa(r->pool, offset);
+    params[2] = apr_ltoa(r->pool, q->limit);
+    params[3] = apr_ltoa(r->pool, q->offset);
     /* one statement per order, prepared once per connection */
     if (!(res = shop_pg_exec_named(r->pool, conn, apr_pstrcat(r->pool, "shop_product_ids_",
-                                                              name, NULL),
+                                                              q->sort, NULL),
                                    apr_pstrcat(r->pool, "select id from product" LIST_WHERE
-                                               " order by ", order,
+                                               " order by ", q->order,
                                                " limit $3::int offset $4::int", NULL),
                                    4, params, &error)))
         return shop_fail_db(r->pool, "list", error);
     n = PQntuples(res);
-    *ids = apr_array_make(r->pool, n ? n : 1, sizeof(const char *));
     for (i = 0; i < n; i++)
-        APR_ARRAY_PUSH(*ids, const char *) = PQgetvalue(res, reversed ? n - 1 - i : i, 0);
+        APR_ARRAY_PUSH(*ids, const char *) = PQgetvalue(res, i, 0);
     return NULL;
 }
 
@@ -336,7 +345,7 @@ static shop_error_t *render_missing(request_rec *r, PGconn *conn, apr_uint64_t v
         return NULL;
     params[0] = apr_pstrcat(r->pool, "{", apr_array_pstrcat(r->pool, missing, ','), "}", NULL);
     params[1] = product_conf(r->server)->public_url;
-    if (!(res = shop_pg_exec(r->pool, conn, sql, 2, params, &error)))
+    if (!(res = shop_pg_exec_named(r->pool, conn, "shop_product_render", sql, 2, params, &error)))
         return shop_fail_db(r->pool, "list products", error);
     for (i = 0; i < PQntuples(res); i++) {
         int *n = apr_palloc(r->pool, sizeof(*n));
@@ -457,7 +466,8 @@ int product_get(request_rec *r, const char *id)
     if (!(params[0] = canonical_id(r->pool, id)))
         return shop_reply_error(r, HTTP_NOT_FOUND, "no such product");
     params[1] = product_conf(r->server)->public_url;
-    return serve_read(r, product_key(r, params[0]), sql, 2, params, "no such product");
+    return serve_read(r, product_key(r, params[0]), "shop_product_get", sql, 2, params,
+                      "no such product");
 }
 
 int category_list(request_rec *r, const char *id)
@@ -465,7 +475,7 @@ int category_list(request_rec *r, const char *id)
     static const char sql[] =
         "select coalesce(json_agg(" CATEGORY_JSON " order by name, id), '[]')::text from category";
 
-    return serve_read(r, "categories", sql, 0, NULL, "no categories");
+    return serve_read(r, "categories", "shop_category_list", sql, 0, NULL, "no categories");
 }
 
 /* ---- writes ---------------------------------------------------------------- */

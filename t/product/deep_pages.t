@@ -1,10 +1,10 @@
-# Pages deep in a long list (offset 1,000 and more) are read from the end of the list
-# when that end is nearer (mod_shop_product keeps the count of the list per catalog
-# version): in a category of 2,500 products with ties on price and on created_at, every
-# sort, without and with a search, gives at offsets on both sides of the middle, near
-# the end and past it the pages of the order PostgreSQL computes here. A product added
-# in SQL (the trigger tells every child) moves the deep pages at once: the count kept
-# for the old catalog version is not used for the new one.
+# Pages deep in a long list (offset 200 and more) are cut from the list's whole order,
+# which mod_shop_product reads once per catalog version and caches: in a category of
+# 2,500 products with ties on price and on created_at, every sort, without and with a
+# search, gives at offsets on both sides of the middle, near the end and past it the
+# pages of the order PostgreSQL computes here. A product added in SQL (the trigger
+# tells every child) moves the deep pages at once: the order kept for the old catalog
+# version is not used for the new one.
 use strict;
 use warnings;
 use Apache::Test qw(-withtestmore);
@@ -42,7 +42,7 @@ for my $sort (sort keys %order) {
     for my $search ('', 'odd') {
         my $all = expected($sort, $search);
         my $n = @$all;
-        for my $page ([100, 999], [100, 1000], [7, 1200], [100, $n / 2], [100, $n - 150],
+        for my $page ([100, 150], [1, 199], [3, 200], [100, 999], [100, 1000], [7, 1200], [100, $n / 2], [100, $n - 150],
                       [100, $n - 100], [37, $n - 20], [100, $n - 1], [100, $n], [5, $n + 10]) {
             my ($limit, $offset) = @$page;
             my $want = [@$all[grep { $_ < $n } $offset .. $offset + $limit - 1]];
