@@ -21,6 +21,11 @@
 #define COLLECTION "orders"
 #define DUPLICATE_KEY 11000
 #define MONEY_MAX 1e10
+/* FerretDB 1.x reads and sorts every document for a query it cannot push down (all but
+ * _id equality on SQLite): at ~100,000 orders such a query outlives the socket timeout
+ * (order_mongo.c), the driver retries it once and FerretDB keeps working on both. Reads
+ * ask the server to give up first, so it stops and the caller answers 503 sooner. */
+#define QUERY_MAX_MS 5000
 
 static apr_status_t doc_free(void *doc)
 {
@@ -87,7 +92,8 @@ const char *order_store_indexes(apr_pool_t *p, mongoc_client_t *c)
 const char *order_store_find(apr_pool_t *p, mongoc_client_t *c, const bson_t *filter,
                              const bson_t **doc)
 {
-    bson_t *opts = order_bson_own(p, BCON_NEW("limit", BCON_INT64(1)));
+    bson_t *opts = order_bson_own(p, BCON_NEW("limit", BCON_INT64(1),
+                                              "maxTimeMS", BCON_INT64(QUERY_MAX_MS)));
     mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(orders(p, c), filter, opts, NULL);
     const bson_t *found;
     bson_error_t error;
@@ -127,7 +133,8 @@ const char *order_store_list(apr_pool_t *p, mongoc_client_t *c, const bson_t *fi
     bson_t *opts = order_bson_own(p, BCON_NEW("sort", "{", "createdAt", BCON_INT32(-1),
                                               "_id", BCON_INT32(-1), "}",
                                               "limit", BCON_INT64(limit),
-                                              "skip", BCON_INT64(offset)));
+                                              "skip", BCON_INT64(offset),
+                                              "maxTimeMS", BCON_INT64(QUERY_MAX_MS)));
     mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(orders(p, c), filter, opts, NULL);
     const bson_t *doc;
     bson_error_t error;
@@ -199,7 +206,8 @@ const char *order_store_month_counts(apr_pool_t *p, mongoc_client_t *c,
     bson_append_document_end(&stage, &group);
     bson_append_document_end(pipeline, &stage);
 
-    cursor = mongoc_collection_aggregate(orders(p, c), MONGOC_QUERY_NONE, pipeline, NULL, NULL);
+    cursor = mongoc_collection_aggregate(orders(p, c), MONGOC_QUERY_NONE, pipeline,
+        order_bson_own(p, BCON_NEW("maxTimeMS", BCON_INT64(QUERY_MAX_MS))), NULL);
     while (mongoc_cursor_next(cursor, &doc)) {
         const char *month = order_string(p, doc, "_id");
         bson_iter_t it;

@@ -136,8 +136,8 @@ static void make_order(bson_t *doc, const user_t *u, int64_t ms)
     bson_oid_init(&oid, NULL);
     memcpy(oid.bytes, &be, 4);                      /* the ObjectId's time is createdAt's */
     bson_oid_to_string(&oid, hex);
-    snprintf(session, sizeof(session), "00000000-%.4s-4%.3s-8%.3s-%.12s", hex + 12, hex + 16,
-             hex + 19, hex + 8);
+    snprintf(session, sizeof(session), "%.8s-%.4s-4%.3s-8%.3s-%.6s000000", hex, hex + 8,
+             hex + 12, hex + 15, hex + 18);          /* a uuid made of all of the ObjectId */
     snprintf(intent, sizeof(intent), "pi_fill%s", hex);
     gmtime_r(&secs, &tm);
     snprintf(month, sizeof(month), "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
