@@ -80,6 +80,7 @@ class Bench:
         self.admin = self.api.token()
         self.customer = None
         self.runs = 0
+        self.unreadable = None   # why GET /user-orders last failed, while orders are missing
         product = next(p for p in self.api.products() if p.get("sizes") and p.get("colors"))
         self.amount = int(round(product["price"] * 100))
         self.item = {"id": product["id"], "quantity": 1,
@@ -151,7 +152,8 @@ class Bench:
         accepted = {sessions[i]: t for i, (t, status) in sent.items() if 200 <= status < 300}
         by_address = dict(zip(addresses, sessions))
         orders, mails = self.collect(accepted, by_address)
-        return dict(self.report(rate, count, accepted, orders, mails), seconds=seconds)
+        return dict(self.report(rate, count, accepted, orders, mails), seconds=seconds,
+                    unreadable=self.unreadable if len(orders) < len(accepted) else None)
 
     def collect(self, accepted, by_address):
         """({session: order createdAt}, {session: [mail times]}) once all arrived or SETTLE s.
@@ -161,6 +163,7 @@ class Bench:
         while len(mails) < len(accepted) and time.time() < deadline:
             time.sleep(1)
             mails = self.mails(by_address)
+        self.unreadable = None
         orders = self.orders(accepted)
         while len(orders) < len(accepted) and time.time() < deadline:
             time.sleep(1)
@@ -170,7 +173,12 @@ class Bench:
     def orders(self, accepted):
         found, offset = {}, 0
         while True:
-            page = get_json("%s/user-orders?limit=100&offset=%d" % (ORDER, offset), self.customer)
+            try:
+                page = get_json("%s/user-orders?limit=100&offset=%d" % (ORDER, offset),
+                                self.customer)
+            except (urllib.error.URLError, OSError) as e:   # HTTPError included
+                self.unreadable = str(e)
+                return found
             for order in page:
                 if order["checkoutSessionId"] in accepted:
                     found[order["checkoutSessionId"]] = parse_time(order["createdAt"])
@@ -209,14 +217,18 @@ def clean(row):
     return row["lost"] == 0 and row["duplicates"] == 0 and row["accepted"] == row["sent"]
 
 
+def unreadable_note(row):
+    return " (orders not all readable: %s)" % row["unreadable"] if row["unreadable"] else ""
+
+
 def append_rows(rows, highest):
     with open(ENV["BENCH_ROWS"], "a") as out:
         for r in rows:
             out.write("checkout: webhook->mail\t%(rate)d/s for %(seconds)d s\t"
                       "%(accepted)d/%(sent)d accepted, %(orders)d orders, %(mails)d mails, "
-                      "%(lost)d lost, %(duplicates)d doubled\t%(mail_p50).0f\t%(mail_p99).0f\t"
+                      "%(lost)d lost, %(duplicates)d doubled%(note)s\t%(mail_p50).0f\t%(mail_p99).0f\t"
                       "webhook->order p50 %(order_p50).0f ms, p99 %(order_p99).0f ms\t-\n"
-                      % r)
+                      % dict(r, note=unreadable_note(r)))
         out.write("checkout: highest rate with zero loss\t%s\t%s\t-\t-\t-\t-\n"
                   % (" ".join(str(r["rate"]) for r in rows) + " /s tried",
                      "%s/s" % highest if highest else "none"))
@@ -236,7 +248,7 @@ def main():
     for r in rows:
         print("| %(rate)d | %(sent)d | %(accepted)d | %(orders)d | %(mails)d | %(duplicates)d "
               "| %(lost)d | %(order_p50).0f / %(order_p99).0f | %(mail_p50).0f / %(mail_p99).0f |"
-              % r)
+              % r + unreadable_note(r))
     highest = max([r["rate"] for r in rows if clean(r)], default=None)
     print("highest rate with nothing lost: %s/s" % (highest or "none"))
     if ENV.get("BENCH_ROWS"):
