@@ -310,6 +310,26 @@ static int accepted_alg(const char *alg)
     return 0;
 }
 
+/*
+ * Whether token is three base64url segments (no padding, no length that is 1
+ * modulo 4). cjose asserts on some malformed base64, aborting the process, so
+ * nothing else reaches it.
+ */
+static int compact_shape(const char *token)
+{
+    apr_size_t n;
+    int segments = 0;
+
+    for (;;) {
+        n = strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+        if (n % 4 == 1 || ++segments > 3)
+            return 0;
+        if (token[n] != '.')
+            return !token[n] && segments == 3;
+        token += n + 1;
+    }
+}
+
 const char *shop_jwt_parse(apr_pool_t *p, const char *token, shop_jwt_t **out)
 {
     shop_jwt_t *jwt = apr_pcalloc(p, sizeof(*jwt));
@@ -318,7 +338,7 @@ const char *shop_jwt_parse(apr_pool_t *p, const char *token, shop_jwt_t **out)
     size_t plain_len;
     cjose_err err;
 
-    if (!(jwt->jws = cjose_jws_import(token, strlen(token), &err)))
+    if (!compact_shape(token) || !(jwt->jws = cjose_jws_import(token, strlen(token), &err)))
         return "malformed token";
     apr_pool_cleanup_register(p, jwt->jws, jws_cleanup, apr_pool_cleanup_null);
     hdr = cjose_jws_get_protected(jwt->jws);
