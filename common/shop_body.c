@@ -93,17 +93,16 @@ cJSON *shop_read_json(request_rec *r, apr_off_t limit, shop_error_t **err)
     char *body;
     apr_size_t len;
     cJSON *json;
+    const char *why;
     int rv = shop_read_body(r, limit, &body, &len);
 
-    if (rv != OK)
+    if (rv != OK) {
         *err = shop_fail(r->pool, rv, read_error_message(rv));
-    else if (!shop_utf8_valid(body, len))
-        *err = shop_fail(r->pool, HTTP_BAD_REQUEST, "the body must be UTF-8 text");
-    else if (shop_json_has_nul_escape(body, len))
-        *err = shop_fail(r->pool, HTTP_BAD_REQUEST, "strings must not contain \\u0000");
-    else if (!cJSON_IsObject(json = shop_json_own(r->pool, cJSON_ParseWithLength(body, len))))
-        *err = shop_fail(r->pool, HTTP_BAD_REQUEST, "the body must be a JSON object");
-    else
-        return json;
-    return NULL;
+        return NULL;
+    }
+    if ((why = shop_parse_json_object(body, len, &json))) {
+        *err = shop_fail(r->pool, HTTP_BAD_REQUEST, why);
+        return NULL;
+    }
+    return shop_json_own(r->pool, json);
 }

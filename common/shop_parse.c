@@ -1,5 +1,5 @@
 /*
- * shop_parse.c: broker lists and route patterns.
+ * shop_parse.c: broker lists, route patterns, and the checks of request bodies.
  */
 #include "shop_parse.h"
 
@@ -7,6 +7,7 @@
 #include "apr_uri.h"
 #include "apr_lib.h"
 #include <stdlib.h>
+#include <math.h>
 #include <libpq-fe.h>
 
 /* "host:port" with a non-empty host and a port in 1..65535 */
@@ -158,4 +159,48 @@ int shop_json_has_nul_escape(const char *s, apr_size_t len)
         backslashes = 0;
     }
     return 0;
+}
+
+/* Whether every number in item is finite (cJSON reads 1e999 as infinity). */
+static int numbers_finite(const cJSON *item)
+{
+    const cJSON *child;
+
+    if (cJSON_IsNumber(item) && !isfinite(item->valuedouble))
+        return 0;
+    cJSON_ArrayForEach(child, item)
+        if (!numbers_finite(child))
+            return 0;
+    return 1;
+}
+
+const char *shop_parse_json_object(const char *body, apr_size_t len, cJSON **json)
+{
+    const char *why = NULL;
+
+    *json = NULL;
+    if (!shop_utf8_valid(body, len))
+        return "the body must be UTF-8 text";
+    if (shop_json_has_nul_escape(body, len))
+        return "strings must not contain \\u0000";
+    *json = cJSON_ParseWithLength(body, len);
+    if (!cJSON_IsObject(*json))
+        why = "the body must be a JSON object";
+    else if (!numbers_finite(*json))
+        why = "numbers must be finite";
+    if (why) {
+        cJSON_Delete(*json);
+        *json = NULL;
+    }
+    return why;
+}
+
+int shop_bearer_token(const char *header, const char **token)
+{
+    if (!header || strncasecmp(header, "Bearer ", 7))
+        return 0;
+    for (header += 7; *header == ' '; header++)
+        ;
+    *token = *header ? header : NULL;
+    return 1;
 }

@@ -6,6 +6,7 @@
 #define SHOP_PARSE_H
 
 #include "apr_pools.h"
+#include <cJSON.h>
 
 #pragma GCC visibility push(hidden)
 
@@ -39,6 +40,19 @@ int shop_utf8_valid(const char *s, apr_size_t len);
 
 /* Whether JSON text holds a \u0000 escape (a NUL a C string would cut short). */
 int shop_json_has_nul_escape(const char *s, apr_size_t len);
+
+/*
+ * Whether an Authorization header is a Bearer one ("Bearer" is case-insensitive,
+ * spaces before the token skipped); if so *token is the token, or NULL when empty.
+ */
+int shop_bearer_token(const char *header, const char **token);
+
+/*
+ * Parses a request body as a JSON object: UTF-8, no \u0000 escape, an object,
+ * finite numbers.
+ * NULL and *json (the caller's to cJSON_Delete), or why not (*json NULL).
+ */
+const char *shop_parse_json_object(const char *body, apr_size_t len, cJSON **json);
 
 /*
  * Whether s is an absolute http(s) URL with a host (apr_uri_parse); with

@@ -11,6 +11,7 @@
 #include "apr_strings.h"
 
 #include "shop_http.h"
+#include "shop_parse.h"
 
 APLOG_USE_MODULE(shop_auth);
 
@@ -56,14 +57,10 @@ void auth_cookie_clear(request_rec *r)
 
 const char *auth_token_from_request(request_rec *r)
 {
-    const char *header = apr_table_get(r->headers_in, "Authorization");
     const char *value = NULL;
 
-    if (header && !strncasecmp(header, "Bearer ", 7)) {
-        for (header += 7; *header == ' '; header++)
-            ;
-        return *header ? header : NULL;
-    }
+    if (shop_bearer_token(apr_table_get(r->headers_in, "Authorization"), &value))
+        return value;
     ap_cookie_read(r, auth_conf_get(r->server)->cookie_name, &value, 0);
     return value && *value ? value : NULL;
 }
