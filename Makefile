@@ -9,6 +9,9 @@
 #   make install    copy the modules to where Debian's apache2 loads modules
 #   make sites      copy the sites' JavaScript libraries (htdocs/package-lock.json) into place
 #   make test SANITIZE=1   the same suite with the modules built with ASan and UBSan
+#   make fuzz       build the libFuzzer targets (t/fuzz), replay their corpora and
+#                   regression inputs, fuzz each for FUZZ_SECONDS (60); make test
+#                   runs the CI-sized part (fuzz-ci: 10 s a target)
 
 APXS    ?= apxs
 CC      ?= cc
@@ -29,13 +32,14 @@ INCLUDES_SH  = $$(cat $(FLAGS)/includes)
 APXS_SH      = $$(cat $(FLAGS)/includes $(FLAGS)/apxs)
 LIBS_SH      = $$(cat $(FLAGS)/libs)
 UNIT_LIBS_SH = $$(cat $(FLAGS)/unit-libs)
+APR_LIBS_SH  = $$(cat $(FLAGS)/apr-libs)
 
 COMMON_SRC  := $(wildcard common/*.c)
 COMMON_OBJ  := $(COMMON_SRC:common/%.c=build/common/%.o)
 COMMON_LIB   = build/libshop_common.a
 MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 
-.PHONY: all deps build sites install run stop test test-cluster bench unit clean FORCE
+.PHONY: all deps build sites install run stop test test-cluster bench unit fuzz fuzz-ci clean FORCE
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so \
@@ -61,6 +65,7 @@ $(FLAGS)/cflags: $(DEPS_OK) Makefile $(FLAGS)/sanitize
 	@echo "$(SAN_FLAGS_$(SANITIZE):%=-Wc,%)" >$(FLAGS)/apxs
 	@echo "$$(pkg-config --libs $(PKGS)) -lm" >$(FLAGS)/libs
 	@pkg-config --libs apr-1 apr-util-1 cmocka >$(FLAGS)/unit-libs
+	@pkg-config --libs apr-1 apr-util-1 >$(FLAGS)/apr-libs
 	@mv $@.new $@
 
 build/common/%.o: common/%.c common/*.h include/mod_shop.h $(FLAGS)/cflags
@@ -98,6 +103,31 @@ build/unit/%: t/unit/%.c $$(UNIT_SOURCES_%) $(COMMON_LIB)
 	    -o $@ $< $(UNIT_SOURCES_$*) \
 	    $(COMMON_LIB) $(LIBS_SH) $(UNIT_LIBS_SH)
 
+# fuzz targets (t/fuzz), built by clang with libFuzzer, ASan and UBSan together
+# with the module and common files they fuzz (instrumented the same way)
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_SRC     := $(filter-out t/fuzz/fuzz.h,$(wildcard t/fuzz/*.c))
+FUZZ_BIN     := $(FUZZ_SRC:t/fuzz/%.c=build/fuzz/%)
+FUZZ_SOURCES_json_body = common/shop_parse.c
+FUZZ_SOURCES_product_fields = mod_shop_product/product_fields.c common/shop_parse.c
+FUZZ_SOURCES_stripe_signature = mod_shop_payment/payment_signature.c
+FUZZ_SOURCES_token = common/shop_parse.c common/shop_jwt.c
+FUZZ_SOURCES_brokers = common/shop_parse.c
+build/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h $$(FUZZ_SOURCES_%) $(FLAGS)/cflags
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ  $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) $(INCLUDES_SH) -It/fuzz -Imod_shop_product -Imod_shop_payment \
+	    -o $@ $< $(FUZZ_SOURCES_$*) $(LIBS_SH) $(APR_LIBS_SH)
+
+fuzz: deps $(FUZZ_BIN)
+	bash scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+fuzz-ci: deps $(FUZZ_BIN)
+	bash scripts/fuzz 10 $(FUZZ_BIN)
+
 # the sites' libraries, from npm with a lockfile, copied into each site's vendor/
 # (never committed); the ES modules import "preact" by name, which the pages'
 # import maps resolve to vendor/
@@ -127,7 +157,7 @@ run: deps build sites
 stop:
 	bash scripts/run stop
 
-test: deps build sites $(TEST_MODULES) unit
+test: deps build sites $(TEST_MODULES) unit fuzz-ci
 	bash scripts/check-parse
 	python3 scripts/check-logno
 	SANITIZE=$(SANITIZE) bash scripts/test
