@@ -66,29 +66,9 @@ int shop_reply_bad_method(request_rec *r, const char *allowed)
                                          r->method, allowed));
 }
 
-/*
- * '+' and %XX decoded in place. A malformed escape stays as written:
- * ap_unescape_urlencoded goes on past it, and its status only says there was one.
- */
-static char *form_decode(char *s)
-{
-    (void)ap_unescape_urlencoded(s);
-    return s;
-}
-
 apr_table_t *shop_query_table(request_rec *r)
 {
-    apr_table_t *args = apr_table_make(r->pool, 8);
-    char *query = apr_pstrdup(r->pool, r->args ? r->args : ""), *last, *pair;
-
-    for (pair = apr_strtok(query, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
-        char *value = strchr(pair, '=');
-
-        if (value)
-            *value++ = '\0';
-        apr_table_set(args, form_decode(pair), value ? form_decode(value) : "");
-    }
-    return args;
+    return shop_parse_query(r->pool, r->args);
 }
 
 const char *shop_query_arg(request_rec *r, const char *name)

@@ -31,11 +31,7 @@ int shop_reply_bad_method(request_rec *r, const char *allowed);
  */
 int shop_query_int(request_rec *r, const char *name, long def, long min, long max, long *value);
 
-/*
- * The query string as a table, decoded as a browser encodes a form
- * (application/x-www-form-urlencoded: '+' is a space, %XX a byte); the last of
- * repeated names wins, a name without '=' has the value "".
- */
+/* The query string as a table (shop_parse_query). */
 apr_table_t *shop_query_table(request_rec *r);
 
 /* The query argument name, or NULL. */

@@ -6,6 +6,7 @@
 #include "apr_strings.h"
 #include "apr_uri.h"
 #include "apr_lib.h"
+#include "apr_escape.h"
 #include <stdlib.h>
 #include <math.h>
 #include <libpq-fe.h>
@@ -203,4 +204,26 @@ int shop_bearer_token(const char *header, const char **token)
         ;
     *token = *header ? header : NULL;
     return 1;
+}
+
+/* In place; APR's status only says whether an escape was malformed, which is kept. */
+static char *form_decode(char *s)
+{
+    (void)apr_unescape_url(s, s, APR_ESCAPE_STRING, NULL, NULL, 1, NULL);
+    return s;
+}
+
+apr_table_t *shop_parse_query(apr_pool_t *p, const char *args)
+{
+    apr_table_t *table = apr_table_make(p, 8);
+    char *query = apr_pstrdup(p, args ? args : ""), *last, *pair;
+
+    for (pair = apr_strtok(query, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
+        char *value = strchr(pair, '=');
+
+        if (value)
+            *value++ = '\0';
+        apr_table_set(table, form_decode(pair), value ? form_decode(value) : "");
+    }
+    return table;
 }

@@ -6,6 +6,7 @@
 #define SHOP_PARSE_H
 
 #include "apr_pools.h"
+#include "apr_tables.h"
 #include <cJSON.h>
 
 #pragma GCC visibility push(hidden)
@@ -40,6 +41,14 @@ int shop_utf8_valid(const char *s, apr_size_t len);
 
 /* Whether JSON text holds a \u0000 escape (a NUL a C string would cut short). */
 int shop_json_has_nul_escape(const char *s, apr_size_t len);
+
+/*
+ * A query string (NULL: none) as a table, decoded as a browser encodes a form
+ * (application/x-www-form-urlencoded: '+' is a space, %XX a byte; a malformed
+ * escape stays as written, %00 ends the string); the last of repeated names
+ * wins, a name without '=' has the value "".
+ */
+apr_table_t *shop_parse_query(apr_pool_t *p, const char *args);
 
 /*
  * Whether an Authorization header is a Bearer one ("Bearer" is case-insensitive,
