@@ -11,7 +11,7 @@ use File::Temp ();
 use JSON::PP ();
 use ShopTest;
 
-plan tests => 83;
+plan tests => 86;
 
 my $keys = "$ENV{SHOP_VAR}/keys";
 my $tag = unique_tag();
@@ -122,6 +122,10 @@ refused('garbage', 'the word garbage', qr/malformed/);
 refused('a.b.c', 'a.b.c', qr/malformed|algorithm/);
 refused("$h.$p", 'header and payload only', qr/malformed/);
 refused('..', 'two dots', qr/malformed/);
+# found by make fuzz (t/fuzz/regressions/token): cjose's base64 decoder asserted on a
+# '=' inside a segment, and the assert aborted the child that served the request
+refused('eyJhbGciOiJFUzI1NiJ9.eyJpc3MiO=JodHRwcQ.c2ln', "a '=' inside the payload segment",
+        qr/malformed/);
 
 for my $case (['Bearer and nothing' => 'Bearer '], ['Bearer and spaces' => 'Bearer    '],
               ['Basic credentials' => 'Basic dG9rOnRva2VuIGhvbGRlcg==']) {
