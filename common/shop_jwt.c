@@ -208,6 +208,41 @@ const char *shop_keyset_load_pem(shop_keyset_t *ks, const char *path, int signin
     return NULL;
 }
 
+/*
+ * The base64url run at s, its length in *n; 0 when that length is 1 modulo 4.
+ * cjose's decoder asserts on such input (and on a '=' within it), aborting the
+ * process, so what reaches cjose is checked with this first.
+ */
+static int base64url_run(const char *s, apr_size_t *n)
+{
+    *n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    return *n % 4 != 1;
+}
+
+/*
+ * Whether the base64url members of a JWK, which cjose decodes, are base64url;
+ * every member is looked at, since cjose takes the last of a repeated name.
+ */
+static int jwk_shape(const cJSON *jwk)
+{
+    static const char *const members[] = {
+        "x", "y", "d", "n", "e", "p", "q", "dp", "dq", "qi", "k", NULL
+    };
+    const char *const *m;
+    const cJSON *v;
+    apr_size_t n;
+
+    if (!cJSON_IsObject(jwk))
+        return 0;
+    cJSON_ArrayForEach(v, jwk) {
+        for (m = members; *m && strcmp(*m, v->string); m++)
+            ;
+        if (*m && cJSON_IsString(v) && (!base64url_run(v->valuestring, &n) || v->valuestring[n]))
+            return 0;
+    }
+    return 1;
+}
+
 const char *shop_keyset_load_jwks(shop_keyset_t *ks, const char *json, apr_size_t len)
 {
     cJSON *doc = cJSON_ParseWithLength(json, len);
@@ -228,7 +263,7 @@ const char *shop_keyset_load_jwks(shop_keyset_t *ks, const char *json, apr_size_
         if (!text)
             continue;
         jwk = cJSON_IsString(kid) && (!cJSON_IsString(use) || !strcmp(use->valuestring, "sig"))
-              ? cjose_jwk_import(text, strlen(text), &err) : NULL;
+              && jwk_shape(item) ? cjose_jwk_import(text, strlen(text), &err) : NULL;
         cJSON_free(text);
         if (jwk && cjose_jwk_get_kty(jwk, &err) != CJOSE_JWK_KTY_OCT) {
             add_key(ks, jwk, apr_pstrdup(ks->pool, kid->valuestring), NULL);
@@ -310,19 +345,14 @@ static int accepted_alg(const char *alg)
     return 0;
 }
 
-/*
- * Whether token is three base64url segments (no padding, no length that is 1
- * modulo 4). cjose asserts on some malformed base64, aborting the process, so
- * nothing else reaches it.
- */
+/* Whether token is three base64url segments (base64url_run). */
 static int compact_shape(const char *token)
 {
     apr_size_t n;
     int segments = 0;
 
     for (;;) {
-        n = strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-        if (n % 4 == 1 || ++segments > 3)
+        if (!base64url_run(token, &n) || ++segments > 3)
             return 0;
         if (token[n] != '.')
             return !token[n] && segments == 3;
