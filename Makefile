@@ -117,6 +117,7 @@ FUZZ_SOURCES_stripe_signature = mod_shop_payment/payment_signature.c
 FUZZ_SOURCES_token = common/shop_parse.c common/shop_jwt.c
 FUZZ_SOURCES_brokers = common/shop_parse.c
 FUZZ_SOURCES_query = common/shop_parse.c
+FUZZ_SOURCES_jwks = common/shop_parse.c common/shop_jwt.c
 build/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h $$(FUZZ_SOURCES_%) $(FLAGS)/cflags
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ  $@"
