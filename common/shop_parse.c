@@ -206,9 +206,19 @@ int shop_bearer_token(const char *header, const char **token)
     return 1;
 }
 
-/* In place; APR's status only says whether an escape was malformed, which is kept. */
-static char *form_decode(char *s)
+/*
+ * In place; APR's status only says whether an escape was malformed, which is kept.
+ * So is a %00: decoded, it would cut the value short ("paid%00x" read as "paid");
+ * kept, the value fails whatever check it meets.
+ */
+static char *form_decode(apr_pool_t *p, char *s)
 {
+    char *nul = strstr(s, "%00");
+
+    if (nul) {
+        *nul = '\0';
+        return apr_pstrcat(p, form_decode(p, s), "%00", form_decode(p, nul + 3), NULL);
+    }
     (void)apr_unescape_url(s, s, APR_ESCAPE_STRING, NULL, NULL, 1, NULL);
     return s;
 }
@@ -223,7 +233,7 @@ apr_table_t *shop_parse_query(apr_pool_t *p, const char *args)
 
         if (value)
             *value++ = '\0';
-        apr_table_set(table, form_decode(pair), value ? form_decode(value) : "");
+        apr_table_set(table, form_decode(p, pair), value ? form_decode(p, value) : "");
     }
     return table;
 }

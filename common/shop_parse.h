@@ -45,7 +45,8 @@ int shop_json_has_nul_escape(const char *s, apr_size_t len);
 /*
  * A query string (NULL: none) as a table, decoded as a browser encodes a form
  * (application/x-www-form-urlencoded: '+' is a space, %XX a byte; a malformed
- * escape stays as written, %00 ends the string); the last of repeated names
+ * escape stays as written, and so does %00, which would cut the value short);
+ * the last of repeated names
  * wins, a name without '=' has the value "".
  */
 apr_table_t *shop_parse_query(apr_pool_t *p, const char *args);
