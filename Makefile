@@ -6,6 +6,8 @@
 #   make test-cluster   build, start scripts/cluster (two httpds, three Kafka nodes), run
 #                   t/cluster, stop it
 #   make bench      build, start a shop of its own, run every benchmark, print one table
+#   make test-sqlmap    build, start a shop of its own, run sqlmap against every query
+#                   parameter and id (scripts/abuse/sqlmap; SQLMAP_FULL=1: the full run)
 #   make install    copy the modules to where Debian's apache2 loads modules
 #   make sites      copy the sites' JavaScript libraries (htdocs/package-lock.json) into place
 #   make test SANITIZE=1   the same suite with the modules built with ASan and UBSan
@@ -39,7 +41,7 @@ COMMON_OBJ  := $(COMMON_SRC:common/%.c=build/common/%.o)
 COMMON_LIB   = build/libshop_common.a
 MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 
-.PHONY: all deps build sites install run stop test test-cluster bench unit fuzz fuzz-ci clean FORCE
+.PHONY: all deps build sites install run stop test test-cluster test-sqlmap bench unit fuzz fuzz-ci clean FORCE
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so \
@@ -166,6 +168,9 @@ test: deps build sites $(TEST_MODULES) unit fuzz-ci
 
 test-cluster: deps build sites
 	bash scripts/cluster test
+
+test-sqlmap: deps build sites
+	bash scripts/abuse/sqlmap
 
 bench: deps build sites
 	bash scripts/bench/all
