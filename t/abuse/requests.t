@@ -55,19 +55,8 @@ sub raw {
         push @parts, $body =~ /(.{1,65000})/sg;
     }
     for (@parts) { last unless print $sock $_ }
-    my $answer = do { local $/; <$sock> } // '';
-    my ($status) = $answer =~ m{^HTTP/1\.\d (\d{3})};
-    my ($rhead, $data) = split /\r\n\r\n/, $answer, 2;
-    $data //= '';
-    if (($rhead // '') =~ /^Transfer-Encoding:\s*chunked/mi) {
-        my $plain = '';
-        while ($data =~ s/^([0-9a-fA-F]+)\r\n// && hex $1) {
-            $plain .= substr($data, 0, hex $1, '');
-            $data =~ s/^\r\n//;
-        }
-        $data = $plain;
-    }
-    return ($status // 0, scalar eval { $json->decode($data) }, $rhead // '');
+    my ($status, $rhead, $data) = read_answer($sock);
+    return ($status, scalar eval { $json->decode($data) }, $rhead);
 }
 
 # what a refused request must leave as it was: the rows of every table a write touches

@@ -247,7 +247,7 @@ sub DESTROY { $_[0]->() }
 package ShopTest;
 
 push @EXPORT, qw(catalog_user catalog_admin catalog_category catalog_product_body
-                 send_chunked get_many catalog_png);
+                 send_chunked read_answer get_many catalog_png);
 
 # catalog_user() -> (token, user id) of a new user signed up on shop_auth
 sub catalog_user {
@@ -310,6 +310,14 @@ sub send_chunked {
         last unless print $sock sprintf("%x\r\n%s\r\n", length $chunk, $chunk);
     }
     print $sock "0\r\n\r\n";
+    my ($status, $head, $data) = read_answer($sock);
+    return ($status, scalar eval { $json->decode($data) }, $head, $data);
+}
+
+# read_answer(SOCKET) -> (status or 0, head, body with any chunked encoding undone):
+# the whole HTTP/1.1 answer, up to the server's close
+sub read_answer {
+    my ($sock) = @_;
     my $answer = do { local $/; <$sock> } // '';
     my ($status) = $answer =~ m{^HTTP/1\.\d (\d{3})};
     my ($head, $data) = split /\r\n\r\n/, $answer, 2;
@@ -324,7 +332,7 @@ sub send_chunked {
         }
         $data = $plain;
     }
-    return ($status // 0, eval { $json->decode($data) }, $head // '', $data);
+    return ($status // 0, $head // '', $data);
 }
 
 # catalog_png(WIDTH, HEIGHT) -> the bytes of a valid RGB PNG of that size (a
