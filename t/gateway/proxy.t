@@ -62,7 +62,9 @@ start_backend('auth', undef, 503);      # up, with a dependency down
 my $modules = '/usr/lib/apache2/modules';
 my $gw = ShopHttpd->new(conf => join "\n",
     (map { "LoadModule ${_}_module $modules/mod_$_.so" }
-         qw(proxy proxy_http slotmem_shm proxy_balancer lbmethod_byrequests proxy_hcheck rewrite)),
+         qw(proxy proxy_http slotmem_shm proxy_balancer lbmethod_byrequests proxy_hcheck rewrite
+            reqtimeout)),
+    "Define SHOP_CONF_DIR $top/conf",
     (map { "Define SHOP_\U$_\E_BACKEND http://127.0.0.1:$backend{$_}{port}" } keys %backend),
     'LogLevel info proxy_hcheck:debug', "Include $top/conf/gateway.conf", '');
 $gw->start or BAIL_OUT("a gateway with conf/gateway.conf does not start: $gw->{why}");
