@@ -3,6 +3,8 @@
 #   make run        install what is missing, build, start the local shop, print URLs
 #   make stop       stop everything `make run` started
 #   make test       install what is missing, build, run the unit and Apache::Test suites
+#   make test-abuse     build, run the abuse suite (t/abuse: forged tokens, webhooks,
+#                   IDOR, CSRF and CORS, sign-in brute force) against the test stack
 #   make test-cluster   build, start scripts/cluster (two httpds, three Kafka nodes), run
 #                   t/cluster, stop it
 #   make bench      build, start a shop of its own, run every benchmark, print one table
@@ -41,7 +43,7 @@ COMMON_OBJ  := $(COMMON_SRC:common/%.c=build/common/%.o)
 COMMON_LIB   = build/libshop_common.a
 MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 
-.PHONY: all deps build sites install run stop test test-cluster test-sqlmap bench unit fuzz fuzz-ci clean FORCE
+.PHONY: all deps build sites install run stop test test-abuse test-cluster test-sqlmap bench unit fuzz fuzz-ci clean FORCE
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so \
@@ -165,6 +167,9 @@ test: deps build sites $(TEST_MODULES) unit fuzz-ci
 	bash scripts/check-parse
 	python3 scripts/check-logno
 	SANITIZE=$(SANITIZE) bash scripts/test
+
+test-abuse: deps build sites $(TEST_MODULES)
+	bash scripts/test t/abuse
 
 test-cluster: deps build sites
 	bash scripts/cluster test

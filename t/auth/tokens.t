@@ -28,17 +28,7 @@ sub me {
                                                                      : (token => $token));
 }
 
-# claims as mod_shop_auth issues them, with CHANGES (undef deletes a claim)
-sub claims {
-    my (%changes) = @_;
-    my $now = time;
-    my %c = (iss => 'mod_shop', sub => $user->{id}, email => $user->{email}, name => 'Toke Holder',
-             role => 'user', metadata => { role => 'user' }, iat => $now, exp => $now + 600);
-    while (my ($k, $v) = each %changes) {
-        if (defined $v) { $c{$k} = $v } else { delete $c{$k} }
-    }
-    return \%c;
-}
+sub claims { token_claims($user, @_) }
 
 sub mint { jose('mint', {@_})->{token} }
 

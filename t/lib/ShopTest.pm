@@ -91,7 +91,7 @@ sub outage_test {
 # ---- helpers of t/auth ----------------------------------------------------
 
 push @EXPORT, qw(request_json sql sql_value unique_tag jose b64url_decode b64url_encode
-                 jwt_parts sign_up sign_in new_user);
+                 jwt_parts sign_up sign_in new_user token_claims);
 
 # request_json(SERVICE, METHOD, PATH, OPTION => VALUE...) -> (status, decoded body or undef, res)
 #   json => DATA     body encoded as JSON (Content-Type: application/json)
@@ -195,6 +195,21 @@ sub jwt_parts {
     my ($token) = @_;
     my ($h, $p) = split /\./, $token // '';
     return map { my $d = $_; eval { $json->decode(b64url_decode($d // '')) } } ($h, $p);
+}
+
+# token_claims(USER, CHANGES) -> the claims mod_shop_auth issues for USER (a user as
+# the API answers it), valid for 10 minutes, with CHANGES (undef deletes a claim)
+sub token_claims {
+    my ($user, %changes) = @_;
+    my $now = time;
+    my $role = $user->{role} // 'user';
+    my %c = (iss => 'mod_shop', sub => $user->{id}, email => $user->{email},
+             name => join(' ', grep { defined } @$user{qw(firstName lastName)}),
+             role => $role, metadata => { role => $role }, iat => $now, exp => $now + 600);
+    while (my ($k, $v) = each %changes) {
+        if (defined $v) { $c{$k} = $v } else { delete $c{$k} }
+    }
+    return \%c;
 }
 
 # sign_up(SERVICE, FIELDS) -> (status, body, res) of POST /auth/sign-up
