@@ -94,6 +94,15 @@ const char *auth_token_issue(request_rec *r, const auth_identity_t *who, const c
 void auth_cookie_set(request_rec *r, const char *token);
 void auth_cookie_clear(request_rec *r);
 const char *auth_token_from_request(request_rec *r);
+/* Whether origin is one of ShopAuthCORSOrigin's. */
+int auth_origin_allowed(request_rec *r, const char *origin);
+/*
+ * CSRF: NULL, or why an unsafe request (not GET, HEAD or OPTIONS) that the
+ * session cookie authenticates comes from another site: its Origin is neither
+ * the request's own (its Host) nor one of ShopAuthCORSOrigin's, or it has no
+ * Origin and says Sec-Fetch-Site: cross-site.
+ */
+const char *auth_cookie_cross_site(request_rec *r);
 /* The identity of a valid, unrevoked token; else 401 with the reason (or 503). */
 shop_error_t *auth_token_verify(request_rec *r, const char *token, auth_identity_t **who);
 

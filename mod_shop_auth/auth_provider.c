@@ -45,7 +45,7 @@ static void set_identity(request_rec *r, const auth_identity_t *who)
 
 static int authenticate(request_rec *r)
 {
-    const char *type = ap_auth_type(r), *token;
+    const char *type = ap_auth_type(r), *token, *reason;
     auth_identity_t *who;
     shop_error_t *err;
 
@@ -53,6 +53,12 @@ static int authenticate(request_rec *r)
         return DECLINED;
     if (!(token = auth_token_from_request(r)))
         return refuse(r, "authentication required", "Bearer realm=\"mod_shop\"");
+    if ((reason = auth_cookie_cross_site(r))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02900) "%s (Origin %s)", reason,
+                      apr_table_get(r->headers_in, "Origin"));
+        apr_table_setn(r->notes, SHOP_NOTE_ERROR, reason);
+        return HTTP_FORBIDDEN;
+    }
     if ((err = auth_token_verify(r, token, &who))) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02004) "token refused: %s%s%s",
                       err->message, err->cause ? ": " : "", err->cause ? err->cause : "");

@@ -101,15 +101,18 @@ int auth_sign_in(request_rec *r, const char *id)
 /*
  * Ends every session of the user (all the user's tokens, on every device: a
  * token cannot be revoked alone) and clears the cookie. A request without a
- * valid local token has nothing to end: 204 all the same.
+ * valid local token has nothing to end: 204 all the same. Another site's page
+ * cannot sign the user out with the cookie (403).
  */
 int auth_sign_out(request_rec *r, const char *id)
 {
-    const char *token = auth_token_from_request(r);
+    const char *token = auth_token_from_request(r), *cross_site = auth_cookie_cross_site(r);
     auth_identity_t *who = NULL;
     shop_error_t *err = NULL;
     PGconn *conn;
 
+    if (cross_site)
+        return shop_reply_error(r, HTTP_FORBIDDEN, cross_site);
     auth_cookie_clear(r);
     if (token && (err = auth_token_verify(r, token, &who)) && err->status != HTTP_UNAUTHORIZED)
         return shop_reply_failure(r, err);

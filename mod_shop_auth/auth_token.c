@@ -2,7 +2,9 @@
  * auth_token.c: issuing tokens (JWS, ES256) and verifying the ones requests
  * carry, in the Authorization header (Bearer) or the session cookie. Tokens of
  * the external identity provider, told apart by their issuer, are verified
- * against its JWKS (auth_external.c).
+ * against its JWKS (auth_external.c). A cookie is sent by the browser whatever
+ * the page: an unsafe request it authenticates must come from our own origin
+ * or a ShopAuthCORSOrigin (CSRF).
  */
 #include "auth.h"
 
@@ -55,6 +57,13 @@ void auth_cookie_clear(request_rec *r)
                      r->err_headers_out, NULL);
 }
 
+static int has_bearer(request_rec *r)
+{
+    const char *header = apr_table_get(r->headers_in, "Authorization");
+
+    return header && !strncasecmp(header, "Bearer ", 7);
+}
+
 const char *auth_token_from_request(request_rec *r)
 {
     const char *value = NULL;
@@ -63,6 +72,44 @@ const char *auth_token_from_request(request_rec *r)
         return value;
     ap_cookie_read(r, auth_conf_get(r->server)->cookie_name, &value, 0);
     return value && *value ? value : NULL;
+}
+
+int auth_origin_allowed(request_rec *r, const char *origin)
+{
+    const apr_array_header_t *origins = auth_conf_get(r->server)->cors_origins;
+    int i;
+
+    for (i = 0; origins && origin && i < origins->nelts; i++)
+        if (!strcmp(APR_ARRAY_IDX(origins, i, const char *), origin))
+            return 1;
+    return 0;
+}
+
+/* Whether origin (scheme://host[:port]) names the Host the request was sent to. */
+static int origin_is_own(request_rec *r, const char *origin)
+{
+    const char *host = apr_table_get(r->headers_in, "Host");
+    const char *authority = ap_strstr_c(origin, "://");
+
+    return host && authority && !strcasecmp(authority + 3, host);
+}
+
+const char *auth_cookie_cross_site(request_rec *r)
+{
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    const char *cookie = NULL;
+
+    if (r->method_number == M_GET || r->method_number == M_OPTIONS || has_bearer(r))
+        return NULL;
+    ap_cookie_read(r, auth_conf_get(r->server)->cookie_name, &cookie, 0);
+    if (!cookie || !*cookie)
+        return NULL;
+    if (origin)
+        return origin_is_own(r, origin) || auth_origin_allowed(r, origin)
+               ? NULL : "cross-site request refused: Origin is not allowed";
+    return site && !strcasecmp(site, "cross-site")
+           ? "cross-site request refused: Sec-Fetch-Site: cross-site" : NULL;
 }
 
 /* The "gen" claim; 0 (older than any revocation) when absent or odd. */

@@ -51,22 +51,12 @@ static int auth_handler(request_rec *r)
     return shop_dispatch(r, "shop-auth", routes);
 }
 
-static int origin_allowed(const apr_array_header_t *origins, const char *origin)
-{
-    int i;
-
-    for (i = 0; origins && origin && i < origins->nelts; i++)
-        if (!strcmp(APR_ARRAY_IDX(origins, i, const char *), origin))
-            return 1;
-    return 0;
-}
-
 /* CORS headers for allowed origins, on every answer (errors included). */
 static int add_cors_headers(request_rec *r)
 {
     const char *origin = apr_table_get(r->headers_in, "Origin");
 
-    if (!origin_allowed(auth_conf_get(r->server)->cors_origins, origin))
+    if (!auth_origin_allowed(r, origin))
         return DECLINED;
     apr_table_setn(r->err_headers_out, "Access-Control-Allow-Origin", origin);
     apr_table_setn(r->err_headers_out, "Access-Control-Allow-Credentials", "true");
