@@ -41,6 +41,7 @@ typedef struct {
 #define PAYMENT_DEFAULT_MAX_BODY    65536
 #define PAYMENT_DEFAULT_STRIPE_API  "https://api.stripe.com"
 #define PAYMENT_DEFAULT_TOLERANCE   300
+#define PAYMENT_MAX_MINOR           1e15
 #define PAYMENT_SOURCE              "/mod_shop/payment"
 #define PAYMENT_TOPIC               "payment-events"
 
@@ -97,6 +98,11 @@ shop_error_t *payment_apply(request_rec *r, PGconn *conn, const payment_outcome_
 shop_error_t *payment_settle(request_rec *r, PGconn *conn, const payment_outcome_t *o);
 /* major units, as events and REST carry money */
 double payment_major(apr_int64_t minor);
+/*
+ * An amount of the provider's (whole minor units); -1 when it is not one: not
+ * a number, negative, a fraction or above PAYMENT_MAX_MINOR.
+ */
+apr_int64_t payment_minor(const cJSON *amount);
 
 /* payment_stripe.c: the Stripe API */
 /* name=value appended to a form body, both URL-encoded */

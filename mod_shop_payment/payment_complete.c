@@ -23,6 +23,13 @@ double payment_major(apr_int64_t minor)
     return (double)minor / 100.0;
 }
 
+apr_int64_t payment_minor(const cJSON *amount)
+{
+    double v = cJSON_IsNumber(amount) ? amount->valuedouble : -1;
+
+    return v >= 0 && v <= PAYMENT_MAX_MINOR && v == (double)(apr_int64_t)v ? (apr_int64_t)v : -1;
+}
+
 /* [{productId, name, price, quantity, size, color}] of session id; NULL and *error */
 static cJSON *event_items(request_rec *r, PGconn *conn, const char *id, const char **error)
 {

@@ -447,7 +447,7 @@ static void ask_stripe(request_rec *r, PGconn *conn, const payment_session_t *s)
     o.session_id = s->id;
     o.kind = PAYMENT_PAID;
     o.checked = 1;
-    o.amount = cJSON_IsNumber(amount) ? (apr_int64_t)amount->valuedouble : -1;
+    o.amount = payment_minor(amount);
     o.currency = cJSON_IsString(currency) ? currency->valuestring : "";
     o.payment_intent = cJSON_IsString(intent) ? intent->valuestring : NULL;
     if ((err = payment_settle(r, conn, &o)))

@@ -108,7 +108,7 @@ static int outcome_of(request_rec *r, const webhook_event_t *e, payment_outcome_
     else
         return 0;
     o->checked = o->kind == PAYMENT_PAID;
-    o->amount = cJSON_IsNumber(amount) ? (apr_int64_t)amount->valuedouble : -1;
+    o->amount = payment_minor(amount);
     o->currency = string_of(e->object, "currency");
     if (!o->session_id || !shop_is_uuid(o->session_id)) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SHOPLOGNO(05009) "event %s (%s) names no "
@@ -122,13 +122,13 @@ static int outcome_of(request_rec *r, const webhook_event_t *e, payment_outcome_
 static shop_error_t *apply(request_rec *r, PGconn *conn, const webhook_event_t *e)
 {
     payment_outcome_t o = { NULL };
-    const cJSON *refunded = cJSON_GetObjectItemCaseSensitive(e->object, "amount_refunded");
+    apr_int64_t refunded = payment_minor(cJSON_GetObjectItemCaseSensitive(e->object, "amount_refunded"));
     const char *intent = string_of(e->object, "payment_intent");
 
     if (!strcmp(e->type, "charge.refunded")) {
-        if (!intent || !cJSON_IsNumber(refunded))
+        if (!intent || refunded < 0)
             return NULL;
-        return payment_refund_observed(r, conn, intent, (apr_int64_t)refunded->valuedouble);
+        return payment_refund_observed(r, conn, intent, refunded);
     }
     return outcome_of(r, e, &o) ? payment_apply(r, conn, &o) : NULL;
 }
