@@ -22,15 +22,6 @@ sub new_user {
     return \%f;
 }
 
-sub throttled {
-    my ($code, $body, $res, $what) = @_;
-    is($code, 429, "$what: 429");
-    my $retry = $res->header('Retry-After') // '';
-    like($retry, qr/^\d+$/, "$what: Retry-After is whole seconds ($retry)");
-    ok($retry > 0 && $retry <= 60, "$what: Retry-After within the 60 s window");
-    like($body->{message} // '', qr/too many/i, "$what: JSON message");
-}
-
 # ---- per account, on shop_auth ---------------------------------------------------
 
 my $victim = new_user();

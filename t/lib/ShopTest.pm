@@ -91,13 +91,14 @@ sub outage_test {
 # ---- helpers of t/auth ----------------------------------------------------
 
 push @EXPORT, qw(request_json sql sql_value unique_tag jose b64url_decode b64url_encode
-                 jwt_parts sign_up sign_in new_user token_claims);
+                 jwt_parts sign_up sign_in new_user token_claims throttled);
 
 # request_json(SERVICE, METHOD, PATH, OPTION => VALUE...) -> (status, decoded body or undef, res)
 #   json => DATA     body encoded as JSON (Content-Type: application/json)
 #   content => TEXT  raw body (Content-Type: application/json unless headers say otherwise)
 #   token => JWT     Authorization: Bearer JWT
 #   headers => [NAME => VALUE, ...]
+#   from => ADDRESS  sent from that local address (127.0.0.2: not the trusted proxy)
 # Every request opens its own connection (no cookie jar, no keep-alive, no redirects).
 my $ua;
 sub request_json {
@@ -105,9 +106,13 @@ sub request_json {
     local $_;
     require LWP::UserAgent;
     require HTTP::Request;
-    $ua ||= LWP::UserAgent->new(timeout => 30, max_redirect => 0, keep_alive => 0);
+    my %agent = (timeout => 30, max_redirect => 0, keep_alive => 0);
+    my $agent = $opt{from} ? LWP::UserAgent->new(%agent, local_address => $opt{from})
+                           : ($ua ||= LWP::UserAgent->new(%agent));
     Apache::TestRequest::module($service);
-    my $req = HTTP::Request->new($method => Apache::TestRequest::resolve_url($path));
+    my $url = Apache::TestRequest::resolve_url($path);
+    $url =~ s{^http://localhost:}{http://127.0.0.1:} if $opt{from};
+    my $req = HTTP::Request->new($method => $url);
     my $body = exists $opt{json} ? $json->encode($opt{json}) : $opt{content};
     if (defined $body) {
         $req->header('Content-Type' => 'application/json');
@@ -122,7 +127,7 @@ sub request_json {
     while (my ($name, $value) = splice @headers, 0, 2) {
         $req->header($name => $value);
     }
-    my $res = $ua->request($req);
+    my $res = $agent->request($req);
     my $decoded = eval { $json->decode($res->content) };
     return ($res->code, $decoded, $res);
 }
@@ -228,6 +233,17 @@ sub new_user {
     my ($code, $body) = sign_up('shop_auth', \%f);
     die "sign-up failed: $code\n" unless $code == 201;
     return ($body->{user}{id}, \%f, $body->{token});
+}
+
+# throttled(STATUS, BODY, RES, WHAT): four assertions that a sign-in was refused by
+# ShopAuthSignInLimit (the tests' window: 60 s): 429, Retry-After, the JSON message
+sub throttled {
+    my ($code, $body, $res, $what) = @_;
+    Test::More::is($code, 429, "$what: 429");
+    my $retry = $res->header('Retry-After') // '';
+    Test::More::like($retry, qr/^\d+$/, "$what: Retry-After is whole seconds ($retry)");
+    Test::More::ok($retry > 0 && $retry <= 60, "$what: Retry-After within the 60 s window");
+    Test::More::like($body->{message} // '', qr/too many/i, "$what: JSON message");
 }
 
 # sign_in(SERVICE, LOGIN_FIELDS) -> (status, body, res) of POST /auth/sign-in
