@@ -28,15 +28,6 @@ sub new_session {
     return $b->{id};
 }
 
-sub session_object {
-    my ($id, %over) = @_;
-    return { id => "cs_test_$id", object => 'checkout.session', client_reference_id => $id,
-             metadata => { session_id => $id }, payment_status => 'paid', status => 'complete',
-             amount_total => 2000, currency => 'usd', payment_intent => "pi_$id", %over };
-}
-
-sub state_of { [ sql("select status, payment_status from checkout_session where id = :'p1'", $_[0]) ]->[0] }
-
 # post(PAYLOAD_TEXT, SIGNATURE_HEADER) -> (status, body)
 sub post {
     my ($payload, $header) = @_;
@@ -47,7 +38,7 @@ sub post {
 # nothing_done(SESSION, WHAT): the session is open and unpaid, no event queued for it
 sub nothing_done {
     my ($sid, $what) = @_;
-    is_deeply(state_of($sid), [ 'open', 'unpaid' ], "$what: the session is not paid");
+    is_deeply(session_state($sid), [ 'open', 'unpaid' ], "$what: the session is not paid");
     is(scalar(payment_outbox('payment-events', $sid)), 0, "$what: no payment event queued");
 }
 
@@ -55,12 +46,12 @@ sub nothing_done {
 
 my $forged = new_session();
 my $genuine = $json->encode(stripe_event('checkout.session.completed',
-                                         session_object($forged, payment_status => 'unpaid')));
+                                         stripe_session_object($forged, payment_status => 'unpaid')));
 my $signature = stripe_signature($genuine, 'whsec_mod_shop_test');
 ($code, $body) = post($genuine =~ s/"unpaid"/"paid"/r, $signature);
 is($code, 400, 'unpaid changed to paid under the genuine signature: 400');
 like($body->{message} // '', qr/signature/i, '... the JSON error names the signature');
-($code) = post($json->encode(stripe_event('checkout.session.completed', session_object($forged))),
+($code) = post($json->encode(stripe_event('checkout.session.completed', stripe_session_object($forged))),
                $signature);
 is($code, 400, "another event under that signature: 400");
 nothing_done($forged, 'forged');
@@ -68,7 +59,7 @@ nothing_done($forged, 'forged');
 # ---- replayed after the tolerance ----------------------------------------------------------
 
 my $late = new_session();
-my $captured = $json->encode(stripe_event('checkout.session.completed', session_object($late)));
+my $captured = $json->encode(stripe_event('checkout.session.completed', stripe_session_object($late)));
 ($code, $body) = post($captured, stripe_signature($captured, 'whsec_mod_shop_test', time - 301));
 is($code, 400, 'a genuine request signed 301 s ago: 400');
 like($body->{message} // '', qr/\w/, '... with the JSON error');
@@ -79,7 +70,7 @@ is(sql_value("select count(*) from payment_webhook_event where id = :'p1'",
 # ---- a processed event again, freshly signed ---------------------------------------------------
 
 my $paid = new_session();
-my $event = stripe_event('checkout.session.completed', session_object($paid));
+my $event = stripe_event('checkout.session.completed', stripe_session_object($paid));
 ($code) = stripe_webhook($event);
 is($code, 200, 'the payment: 200');
 my $order = order_from_payment($paid, 60);
@@ -93,9 +84,9 @@ for my $n (1 .. 2) {
     is($code, 200, "the same event, signed now ($n): 200");
     ok($body->{duplicate}, '... acknowledged as a duplicate');
 }
-($code) = stripe_webhook(stripe_event('checkout.session.completed', session_object($paid)));
+($code) = stripe_webhook(stripe_event('checkout.session.completed', stripe_session_object($paid)));
 is($code, 200, 'the same payment under a new event id: 200');
-($code) = stripe_webhook(stripe_event('checkout.session.async_payment_succeeded', session_object($paid)));
+($code) = stripe_webhook(stripe_event('checkout.session.async_payment_succeeded', stripe_session_object($paid)));
 is($code, 200, 'and as async_payment_succeeded: 200');
 
 is(scalar(payment_outbox('payment-events', $paid)), 1, 'one payment.succeeded in the outbox');
@@ -113,7 +104,7 @@ for my $case ([ 'more (2001)', 2001 ], [ 'less (1)', 1 ], [ 'zero', 0 ], [ 'nega
     my ($what, $amount) = @$case;
     my $sid = new_session();
     ($code) = stripe_webhook(stripe_event('checkout.session.completed',
-                                          session_object($sid, amount_total => $amount)));
+                                          stripe_session_object($sid, amount_total => $amount)));
     is($code, 200, "amount_total $what: acknowledged (Stripe must not retry it)");
     nothing_done($sid, "amount_total $what");
 }

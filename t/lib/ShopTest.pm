@@ -419,7 +419,8 @@ sub get_many {
 package ShopTest;
 
 push @EXPORT, qw(payment_product checkout_body create_checkout stripe_webhook stripe_event
-                 stripe_signature payment_outbox payment_events stripe_mock_paid);
+                 stripe_signature payment_outbox payment_events stripe_mock_paid
+                 stripe_session_object session_state);
 
 # payment_product(FIELD => VALUE...) -> the product (as POST /products answered) of a new
 # category, price 39.90 unless given, sizes m l, colors blue red
@@ -450,6 +451,20 @@ sub create_checkout {
     my ($service, $token, $body) = @_;
     return request_json($service, 'POST', '/sessions/create-checkout-session', token => $token,
                         json => $body);
+}
+
+# stripe_session_object(ID, FIELD => VALUE...) -> the Checkout Session object of a
+# webhook for our session ID, paid, 20.00 usd, payment intent pi_ID; FIELDS replace its own
+sub stripe_session_object {
+    my ($id, %over) = @_;
+    return { id => "cs_test_$id", object => 'checkout.session', client_reference_id => $id,
+             metadata => { session_id => $id }, payment_status => 'paid', status => 'complete',
+             amount_total => 2000, currency => 'usd', payment_intent => "pi_$id", %over };
+}
+
+# session_state(ID) -> [status, payment_status] of checkout session ID
+sub session_state {
+    return [ sql("select status, payment_status from checkout_session where id = :'p1'", $_[0]) ]->[0];
 }
 
 # stripe_event(TYPE, OBJECT) -> a Stripe event {id, type, data:{object}} with a new id

@@ -21,15 +21,6 @@ sub new_session {
     return $b;
 }
 
-sub session_object {
-    my ($id, %over) = @_;
-    return { id => "cs_test_$id", object => 'checkout.session', client_reference_id => $id,
-             metadata => { session_id => $id }, payment_status => 'paid', status => 'complete',
-             amount_total => 2000, currency => 'usd', payment_intent => "pi_$id", %over };
-}
-
-sub state_of { [ sql("select status, payment_status from checkout_session where id = :'p1'", $_[0]) ]->[0] }
-
 # ---- creating the session at Stripe ----------------------------------------------------------
 
 my $created = new_session();
@@ -46,7 +37,7 @@ is($body->{paymentStatus}, 'unpaid', 'and the session stays unpaid');
 
 # ---- signatures --------------------------------------------------------------------------------
 
-my $event = stripe_event('checkout.session.completed', session_object($id));
+my $event = stripe_event('checkout.session.completed', stripe_session_object($id));
 my @refused = (
     [ 'no Stripe-Signature header', header => undef ],
     [ 'a bad signature',            header => 't=' . time . ',v1=' . ('0' x 64) ],
@@ -60,7 +51,7 @@ for my $case (@refused) {
     ($code, $body) = stripe_webhook($event, @opt);
     is($code, 400, "$what: 400");
 }
-is_deeply(state_of($id), [ 'open', 'unpaid' ], 'no refused webhook changed the session');
+is_deeply(session_state($id), [ 'open', 'unpaid' ], 'no refused webhook changed the session');
 is(sql_value("select count(*) from payment_webhook_event where id = :'p1'", $event->{id}), 0,
    'nor recorded the event');
 is(scalar(payment_outbox('payment-events', $id)), 0, 'nor queued an event');
@@ -79,7 +70,7 @@ is(scalar(payment_outbox('payment-events', $id)), 0, 'nor queued an event');
 ($code, $body) = stripe_webhook($event) for 1 .. 3;
 is($code, 200, 'the same event twice more: 200');
 ok($body->{duplicate}, 'acknowledged as a duplicate');
-is_deeply(state_of($id), [ 'complete', 'paid' ], 'the session is paid');
+is_deeply(session_state($id), [ 'complete', 'paid' ], 'the session is paid');
 is(sql_value("select payment_intent_id from checkout_session where id = :'p1'", $id), "pi_$id",
    'with the payment intent');
 is(scalar(payment_outbox('payment-events', $id)), 1, 'one payment.succeeded in the outbox');
@@ -92,7 +83,7 @@ for my $n (1 .. 6) {
     if (!$pid) {
         my ($c) = stripe_webhook(stripe_event($n % 2 ? 'checkout.session.completed'
                                                      : 'checkout.session.async_payment_succeeded',
-                                              session_object($parallel)));
+                                              stripe_session_object($parallel)));
         POSIX::_exit($c == 200 ? 0 : 1);
     }
     push @pids, $pid;
@@ -100,7 +91,7 @@ for my $n (1 .. 6) {
 my $ok = 0;
 for (@pids) { waitpid($_, 0); $ok++ if $? == 0 }
 is($ok, 6, 'six different events for one session in parallel: all 200');
-is_deeply(state_of($parallel), [ 'complete', 'paid' ], 'the session is paid');
+is_deeply(session_state($parallel), [ 'complete', 'paid' ], 'the session is paid');
 is(scalar(payment_outbox('payment-events', $parallel)), 1, 'one payment.succeeded in the outbox');
 my @events = payment_events('payment-events', $parallel, 1);
 sleep 1;
@@ -115,10 +106,10 @@ is_deeply([ @{ $events[0]{data} }{qw(amount currency paymentIntentId provider)} 
 for my $case ([ 'amount', amount_total => 1999 ], [ 'currency', currency => 'eur' ]) {
     my ($what, @over) = @$case;
     my $sid = new_session()->{id};
-    my $bad = stripe_event('checkout.session.completed', session_object($sid, @over));
+    my $bad = stripe_event('checkout.session.completed', stripe_session_object($sid, @over));
     ($code) = stripe_webhook($bad);
     is($code, 200, "a different $what: acknowledged");
-    is_deeply(state_of($sid), [ 'open', 'unpaid' ], "a different $what: nothing fulfilled");
+    is_deeply(session_state($sid), [ 'open', 'unpaid' ], "a different $what: nothing fulfilled");
     is(scalar(payment_outbox('payment-events', $sid)), 0, "a different $what: no payment event");
     my @dlq = payment_events('payment-events.dlq', $sid, 1);
     is(scalar @dlq, 1, "a different $what: one event on payment-events.dlq");
@@ -128,19 +119,19 @@ for my $case ([ 'amount', amount_total => 1999 ], [ 'currency', currency => 'eur
 # ---- the other events ------------------------------------------------------------------------
 
 my $async = new_session()->{id};
-stripe_webhook(stripe_event('checkout.session.completed', session_object($async, payment_status => 'unpaid')));
-is_deeply(state_of($async), [ 'open', 'unpaid' ], 'completed but unpaid (async method): waits');
-stripe_webhook(stripe_event('checkout.session.async_payment_failed', session_object($async, payment_status => 'unpaid')));
-is_deeply(state_of($async), [ 'complete', 'failed' ], 'async_payment_failed: failed');
+stripe_webhook(stripe_event('checkout.session.completed', stripe_session_object($async, payment_status => 'unpaid')));
+is_deeply(session_state($async), [ 'open', 'unpaid' ], 'completed but unpaid (async method): waits');
+stripe_webhook(stripe_event('checkout.session.async_payment_failed', stripe_session_object($async, payment_status => 'unpaid')));
+is_deeply(session_state($async), [ 'complete', 'failed' ], 'async_payment_failed: failed');
 is_deeply([ map { $_->{type} } payment_outbox('payment-events', $async) ], [ 'payment.failed' ],
           'with payment.failed');
 
 my $expired = new_session()->{id};
-($code) = stripe_webhook(stripe_event('checkout.session.expired', session_object($expired, payment_status => 'unpaid', status => 'expired')));
+($code) = stripe_webhook(stripe_event('checkout.session.expired', stripe_session_object($expired, payment_status => 'unpaid', status => 'expired')));
 is($code, 200, 'checkout.session.expired: 200');
-is_deeply(state_of($expired), [ 'expired', 'unpaid' ], 'the session is expired');
-stripe_webhook(stripe_event('checkout.session.completed', session_object($expired)));
-is_deeply(state_of($expired), [ 'expired', 'unpaid' ], 'and cannot be paid afterwards');
+is_deeply(session_state($expired), [ 'expired', 'unpaid' ], 'the session is expired');
+stripe_webhook(stripe_event('checkout.session.completed', stripe_session_object($expired)));
+is_deeply(session_state($expired), [ 'expired', 'unpaid' ], 'and cannot be paid afterwards');
 is(scalar(payment_outbox('payment-events', $expired)), 0, 'no event');
 
 ($code) = stripe_webhook(stripe_event('customer.created', { id => 'cus_1', object => 'customer' }));
