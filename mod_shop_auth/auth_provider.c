@@ -54,8 +54,7 @@ static int authenticate(request_rec *r)
     if (!(token = auth_token_from_request(r)))
         return refuse(r, "authentication required", "Bearer realm=\"mod_shop\"");
     if ((reason = auth_cookie_cross_site(r))) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02900) "%s (Origin %s)", reason,
-                      apr_table_get(r->headers_in, "Origin"));
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SHOPLOGNO(02900) "%s", reason);
         apr_table_setn(r->notes, SHOP_NOTE_ERROR, reason);
         return HTTP_FORBIDDEN;
     }

@@ -155,4 +155,9 @@ for my $case ([ 'shop_product', 'POST', '/products' ], [ 'shop_order', 'GET', '/
 is($code, 200, "GET /user-orders from $evil with B's token: 200 (a browser would not let the page read it)");
 ok(!defined $res->header('Access-Control-Allow-Origin'), '... without Access-Control-Allow-Origin');
 
+# the product leaves the catalog: its test image would show broken on the storefront
+# that t/browser tests next
+($code) = request_json('shop_product', 'DELETE', "/products/$product->{id}", token => $admin);
+is($code, 204, 'the test product is deleted');
+
 done_testing();

@@ -146,4 +146,9 @@ is(sql_value("select count(*) from product where name = :'p1'", $write_name), 0,
 unlink "$served/jwks.json", "$served/cert.pem";
 rmdir $served;
 
+# the product leaves the catalog: its test image would show broken on the storefront
+# that t/browser tests next
+($code) = request_json('shop_product', 'DELETE', "/products/$product->{id}", token => $signed_in->{token});
+is($code, 204, 'the test product is deleted');
+
 done_testing();

@@ -109,4 +109,9 @@ for my $case ([ 'more (2001)', 2001 ], [ 'less (1)', 1 ], [ 'zero', 0 ], [ 'nega
     nothing_done($sid, "amount_total $what");
 }
 
+# the product leaves the catalog: its test image would show broken on the storefront
+# that t/browser tests next
+($code) = request_json('shop_product', 'DELETE', "/products/$product->{id}", token => catalog_admin());
+is($code, 204, 'the test product is deleted');
+
 done_testing();
