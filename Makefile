@@ -3,8 +3,9 @@
 #   make run        install what is missing, build, start the local shop, print URLs
 #   make stop       stop everything `make run` started
 #   make test       install what is missing, build, run the unit and Apache::Test suites
-#   make test-abuse     build, run the abuse suite (t/abuse: forged tokens, webhooks,
-#                   IDOR, CSRF and CORS, sign-in brute force) against the test stack
+#   make test-abuse     build, run the abuse suite: t/abuse (forged tokens, webhooks,
+#                   IDOR, CSRF and CORS, brute force, hostile requests and uploads)
+#                   against the test stack, sqlmap, and make fuzz
 #   make test-cluster   build, start scripts/cluster (two httpds, three Kafka nodes), run
 #                   t/cluster, stop it
 #   make bench      build, start a shop of its own, run every benchmark, print one table
@@ -168,8 +169,9 @@ test: deps build sites $(TEST_MODULES) unit fuzz-ci
 	python3 scripts/check-logno
 	SANITIZE=$(SANITIZE) bash scripts/test
 
-test-abuse: deps build sites $(TEST_MODULES)
+test-abuse: deps build sites $(TEST_MODULES) fuzz
 	bash scripts/test t/abuse
+	bash scripts/abuse/sqlmap
 
 test-cluster: deps build sites
 	bash scripts/cluster test
