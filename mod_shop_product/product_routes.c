@@ -138,17 +138,15 @@ typedef struct {
     long limit, offset;
 } list_query_t;
 
-/* Sets q->order of q->sort; 0 when there is no such sort. */
-static int sort_read(list_query_t *q)
+/* The ORDER BY of the sort name, NULL when there is no such sort. */
+static const char *sort_order(const char *name)
 {
     int i;
 
     for (i = 0; sorts[i].name; i++)
-        if (!strcmp(sorts[i].name, q->sort)) {
-            q->order = sorts[i].order;
-            return 1;
-        }
-    return 0;
+        if (!strcmp(sorts[i].name, name))
+            return sorts[i].order;
+    return NULL;
 }
 
 /* %q% for LIKE, with the pattern characters of q escaped */
@@ -192,7 +190,7 @@ static shop_error_t *list_query_read(request_rec *r, list_query_t *q)
     offset = apr_table_get(args, "offset");
     q->limit = PRODUCT_LIST_DEFAULT;
     q->offset = 0;
-    if (!sort_read(q))
+    if (!(q->order = sort_order(q->sort)))
         return shop_fail(r->pool, HTTP_BAD_REQUEST, "sort must be asc, desc, oldest or newest");
     if ((limit && !shop_parse_int(limit, 1, PRODUCT_LIST_MAX, &q->limit))
         || (offset && !shop_parse_int(offset, 0, 1000000000L, &q->offset)))
