@@ -186,6 +186,8 @@ class Bench:
                 return found
             offset += 100
 
+    # each session's mails by mailpit id: pages are newest first, so a mail arriving
+    # while they are read shifts the next page onto one already seen
     def mails(self, by_address):
         found, start = {}, 0
         query = urllib.request.quote("subject:order to:bench-%s" % RUN)
@@ -196,7 +198,7 @@ class Bench:
                 for to in message.get("To") or []:
                     session = by_address.get(to.get("Address", "").lower())
                     if session:
-                        found.setdefault(session, []).append(parse_time(message["Created"]))
+                        found.setdefault(session, {})[message["ID"]] = parse_time(message["Created"])
             start += 500
             if start >= page.get("messages_count", 0):
                 return found
@@ -204,7 +206,7 @@ class Bench:
     @staticmethod
     def report(rate, count, accepted, orders, mails):
         to_order = [(orders[s] - t) * 1000 for s, t in accepted.items() if s in orders]
-        to_mail = [(min(mails[s]) - t) * 1000 for s, t in accepted.items() if s in mails]
+        to_mail = [(min(mails[s].values()) - t) * 1000 for s, t in accepted.items() if s in mails]
         duplicates = sum(len(m) - 1 for m in mails.values())
         lost = len(accepted) - min(len(orders), len(mails))
         return {"rate": rate, "sent": count, "accepted": len(accepted), "orders": len(orders),
