@@ -8,6 +8,8 @@
 #                   against the test stack, sqlmap, and make fuzz
 #   make test-cluster   build, start scripts/cluster (two httpds, three Kafka nodes), run
 #                   t/cluster, stop it
+#   make test-failures  build, start scripts/cluster, inject each fault under load (t/failures),
+#                   print the table: fault, accepted, effects, duplicated, lost, recovery
 #   make bench      build, start a shop of its own, run every benchmark, print one table
 #   make test-sqlmap    build, start a shop of its own, run sqlmap against every query
 #                   parameter and id (scripts/abuse/sqlmap; SQLMAP_FULL=1: the full run)
@@ -44,7 +46,7 @@ COMMON_OBJ  := $(COMMON_SRC:common/%.c=build/common/%.o)
 COMMON_LIB   = build/libshop_common.a
 MODULE_SO   := $(MODULES:%=build/mod_shop_%.so)
 
-.PHONY: all deps build sites install run stop test test-abuse test-cluster test-sqlmap bench unit fuzz fuzz-ci clean FORCE
+.PHONY: all deps build sites install run stop test test-abuse test-cluster test-failures test-sqlmap bench unit fuzz fuzz-ci clean FORCE
 UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so \
@@ -168,6 +170,7 @@ test: deps build sites $(TEST_MODULES) unit fuzz-ci
 	bash scripts/check-parse
 	python3 scripts/check-logno
 	SANITIZE=$(SANITIZE) bash scripts/test
+	bash scripts/abuse/sqlmap
 
 test-abuse: deps build sites $(TEST_MODULES) fuzz
 	bash scripts/test t/abuse
@@ -175,6 +178,9 @@ test-abuse: deps build sites $(TEST_MODULES) fuzz
 
 test-cluster: deps build sites
 	bash scripts/cluster test
+
+test-failures: deps build sites
+	bash scripts/failures
 
 test-sqlmap: deps build sites
 	bash scripts/abuse/sqlmap

@@ -35,13 +35,18 @@ sub service { $ENV{ 'SHOP_CLUSTER_' . uc($_[1]) . $_[0] } }
 # gateway(INSTANCE) -> the gateway VirtualHost of httpd INSTANCE (both members behind it)
 sub gateway { $ENV{"SHOP_CLUSTER_GATEWAY$_[0]"} }
 
-# request(METHOD, URL, json => DATA | form => STRING, token => T) -> (status, decoded body)
+# request(METHOD, URL, json => DATA | form => STRING | raw => JSON TEXT, token => T,
+#         headers => {NAME => VALUE}) -> (status, decoded body)
 # on a connection of its own (so successive requests meet different children)
 sub request {
     my ($method, $url, %opt) = @_;
-    my %headers;
+    my %headers = %{ $opt{headers} || {} };
     my $content;
-    if (exists $opt{json}) {
+    if (exists $opt{raw}) {
+        $content = $opt{raw};
+        $headers{'Content-Type'} = 'application/json';
+    }
+    elsif (exists $opt{json}) {
         $content = $json->encode($opt{json});
         $headers{'Content-Type'} = 'application/json';
     }
