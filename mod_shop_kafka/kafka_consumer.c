@@ -139,6 +139,21 @@ static void set_assigned(shop_consumer_t *c, const rd_kafka_topic_partition_list
     apr_thread_mutex_unlock(c->lock);
 }
 
+/*
+ * librdkafka keeps a partition's pause across assignments: one paused for a
+ * retry (retry_later) and revoked before its resume would come back paused and
+ * never be read again, so each assignment starts resumed.
+ */
+static void resume_assigned(shop_consumer_t *c, rd_kafka_t *rk,
+                            rd_kafka_topic_partition_list_t *parts)
+{
+    rd_kafka_resp_err_t err = rd_kafka_resume_partitions(rk, parts);
+
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s, SHOPLOGNO(01044) "consumer %s: resuming %d "
+                     "assigned partition(s) failed: %s", c->name, parts->cnt, rd_kafka_err2str(err));
+}
+
 static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -156,6 +171,8 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, c->s, SHOPLOGNO(01002) "consumer %s: %s %d "
                      "partition(s) failed: %s", c->name, assigning ? "taking" : "giving up",
                      parts->cnt, rd_kafka_err2str(rv));
+    else if (assigning)
+        resume_assigned(c, rk, parts);
 }
 
 static rd_kafka_topic_partition_list_t *one_partition(const char *topic, int partition,
