@@ -8,4 +8,5 @@ use lib "$FindBin::Bin/../lib";
 use ShopFaults;
 
 fault_run(name => 'kill httpd2', inject => sub { cluster(qw(httpd kill 2)) },
-          restore => sub { cluster(qw(httpd start 2)) });
+          restore => sub { cluster(qw(httpd start 2)) },
+          max_failed => ShopFaults::CLIENTS);

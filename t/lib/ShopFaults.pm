@@ -284,12 +284,13 @@ sub settle {
 
 sub first_ten { @_[0 .. ($#_ < 9 ? $#_ : 9)] }
 
-# fault_run(name => N, inject => CODE, restore => CODE | undef): one fault under load,
-# its row in the table, and the tests: nothing lost, nothing duplicated, the load served
-# again once the fault is over
+# fault_run(name => N, inject => CODE, restore => CODE | undef, max_failed => M | undef):
+# one fault under load, its row in the table, and the tests: nothing lost, nothing
+# duplicated, the load served again once the fault is over (and, with max_failed, at
+# most M requests failed)
 sub fault_run {
     my (%fault) = @_;
-    plan tests => 4;
+    plan tests => defined $fault{max_failed} ? 5 : 4;
     my $shop = setup('f' . unique_tag());
     my $since = time - 5;
     my ($log, $injected, $over) = load($shop, \%fault);
@@ -317,6 +318,8 @@ sub fault_run {
     is_deeply($t->{duplicated}, [], 'no effect duplicated');
     is_deeply([ map { "@$_[2..4]" } grep { !succeeded($_) && $_->[0] > $over + 5 } @$log ], [],
               'every request 5 s after the fault is over succeeds');
+    cmp_ok(scalar @failed, '<=', $fault{max_failed}, "at most $fault{max_failed} requests failed")
+        if defined $fault{max_failed};
 }
 
 # record(ROW): the fault's row in $SHOP_VAR/failures.md (scripts/failures prints the table)
