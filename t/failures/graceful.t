@@ -9,4 +9,4 @@ use lib "$FindBin::Bin/../lib";
 use ShopFaults;
 
 fault_run(name => 'graceful restart of httpd1 (apachectl -k graceful)', inject => sub { cluster(qw(httpd graceful 1)) },
-          max_failed => 0);
+          fails_within => 0);
