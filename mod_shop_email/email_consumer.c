@@ -13,14 +13,18 @@
  * mail the SMTP server refuses for good (5xx); an SMTP server or database that
  * cannot be reached makes the event come again (the worker's backoff).
  *
- * Never the same mail twice: the event id is looked up in email_sent before
- * sending and stored there after the server accepted the mail. What remains is
- * the moment between the two: if the worker dies there (or PostgreSQL fails
- * the insert), the event may come again and go out twice; both copies carry
- * the same Message-ID (derived from the event id), so a receiver can drop the
- * second. The database connection is the consumer thread's own (ShopEmailDB),
- * opened on first use and reopened after a failure; it lives as long as the
- * worker process.
+ * Never the same mail twice: the event's email_sent row is inserted in a
+ * transaction before sending, which stays open while the SMTP server takes the
+ * mail (bounded by ShopEmailTimeout) and commits as soon as it accepted it. A
+ * second consumer handed the same event meanwhile (a rebalance) waits on that
+ * row and finds it sent; a worker that dies before the server accepted leaves
+ * nothing behind, so the event comes again and goes once. What remains is the
+ * moment between the server's acceptance and the commit: if the worker dies
+ * there (or PostgreSQL fails the commit), the mail goes out twice, both copies
+ * with the same Message-ID (derived from the event id), which receivers such
+ * as Gmail show once. The database connection is the consumer thread's own
+ * (ShopEmailDB), opened on first use and reopened after a failure; it lives as
+ * long as the worker process.
  */
 #include "email.h"
 
@@ -35,10 +39,9 @@
 
 APLOG_USE_MODULE(shop_email);
 
-static const char sent_sql[] = "select 1 from email_sent where event_id = $1";
-static const char record_sql[] =
+static const char claim_sql[] =
     "insert into email_sent (event_id, type, recipient) values ($1, $2, $3)"
-    " on conflict (event_id) do nothing";
+    " on conflict (event_id) do nothing returning 1";
 
 static const struct {
     const char *status;
@@ -209,29 +212,33 @@ static PGconn *connection(email_conf_t *conf, apr_pool_t *p, const char **error)
     return NULL;
 }
 
-/* 1 the event was mailed already, 0 not, -1 the database could not say (*error). */
-static int sent_before(email_conf_t *conf, apr_pool_t *p, const char *event_id,
-                       const char **error)
+/*
+ * Opens the transaction that claims the event: 1 claimed (the row inserted,
+ * uncommitted until commit_sent; a rollback when p goes otherwise), 0 the event
+ * was mailed already, -1 the database could not say (*error).
+ */
+static int claim(email_conf_t *conf, apr_pool_t *p, const char *event_id, const char *type,
+                 const mail_t *mail, const char **error)
 {
+    const char *params[3] = { event_id, type, mail->to.addr };
     PGconn *conn = connection(conf, p, error);
     PGresult *res;
 
     if (!conn)
         return -1;
-    if (!(res = shop_pg_exec(p, conn, sent_sql, 1, &event_id, error))) {
+    if ((*error = shop_pg_begin(p, conn))
+        || !(res = shop_pg_exec(p, conn, claim_sql, 3, params, error))) {
         *error = apr_pstrcat(p, "database: ", *error, NULL);
         return -1;
     }
     return PQntuples(res) > 0;
 }
 
-static void record_sent(email_conf_t *conf, apr_pool_t *p, const char *event_id,
-                        const char *type, const mail_t *mail)
+static void commit_sent(email_conf_t *conf, apr_pool_t *p, const char *event_id)
 {
-    const char *params[3] = { event_id, type, mail->to.addr }, *error = NULL;
-    PGconn *conn = connection(conf, p, &error);
+    const char *error = shop_pg_commit(p, conf->conn);
 
-    if (!conn || !shop_pg_exec(p, conn, record_sql, 3, params, &error))
+    if (error)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, conf->s, SHOPLOGNO(06001) "mail for event %s sent, "
                      "but not recorded (a redelivery would send it again): %s", event_id, error);
 }
@@ -240,24 +247,24 @@ static void record_sent(email_conf_t *conf, apr_pool_t *p, const char *event_id,
 static shop_consume_t deliver(email_conf_t *conf, apr_pool_t *p, const char *event_id,
                               const char *type, const mail_t *mail, const char **error)
 {
-    int sent = sent_before(conf, p, event_id, error);
+    int claimed = claim(conf, p, event_id, type, mail, error);
 
-    if (sent < 0)
+    if (claimed < 0)
         return SHOP_CONSUME_RETRY;
-    if (sent) {
+    if (!claimed) {
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, conf->s, SHOPLOGNO(06002) "event %s was mailed "
                      "already: not again", event_id);
         return SHOP_CONSUME_DONE;
     }
     switch (smtp_send(p, &conf->smtp, mail, mail_message(p, mail, apr_time_now()), error)) {
-    case SMTP_RETRY:
+    case SMTP_RETRY:                            /* the claim is rolled back with p */
         return SHOP_CONSUME_RETRY;
     case SMTP_REJECT:
         return SHOP_CONSUME_REJECT;
     case SMTP_SENT:
         break;
     }
-    record_sent(conf, p, event_id, type, mail);
+    commit_sent(conf, p, event_id);
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, conf->s, SHOPLOGNO(06003) "mailed %s (event %s) to %s",
                  type, event_id, mail->to.addr);
     return SHOP_CONSUME_DONE;

@@ -8,7 +8,9 @@
 #   test provider's page (303)  its order in the order store (GET /api/user-orders),
 #   or by a Stripe-signed       order.created on order-events, the confirmation mail
 #   webhook (200)
-# An effect found twice is a duplicate, one never found (within SHOP_FAULT_SETTLE s
+# Events and mails count by their id (CloudEvents id, Message-ID): a second copy of one
+# is delivery at least once, dropped by consumers and receivers, and counted apart as a
+# copy. An effect found twice is a duplicate, one never found (within SHOP_FAULT_SETTLE s
 # of the load's end) is lost. Each run appends its row to $SHOP_VAR/failures.md, the
 # table scripts/failures prints. Durations (seconds) come from the environment, so CI
 # runs the same faults shorter: SHOP_FAULT_HOLD [30] how long a fault lasts when it is
@@ -135,10 +137,12 @@ sub kcat_since {
            `kcat -b $ENV{SHOP_KAFKA_BROKERS} -C -t '$topic' -o s\@$ms -e -q -f '%k\\t%s\\n' 2>/dev/null`;
 }
 
-# mails_to(PREFIX) -> { address => number of mails } of the mails to addresses holding PREFIX
+# mails_to(PREFIX, COPIES) -> { address => number of distinct mails } of the mails to
+# addresses holding PREFIX; a mail whose Message-ID came already (a worker that died
+# between the SMTP server's acceptance and recording it) counts in COPIES (a scalar ref)
 sub mails_to {
-    my ($prefix) = @_;
-    my (%seen, %count);
+    my ($prefix, $copies) = @_;
+    my (%seen, %count, %ids);
     my $http = HTTP::Tiny->new(timeout => 30);
     for (my $start = 0; ; $start += 500) {
         my $res = $http->get("http://127.0.0.1:$ENV{SHOP_MAILPIT_PORT}/api/v1/search?query=to:$prefix"
@@ -147,6 +151,7 @@ sub mails_to {
         my $page = $json->decode($res->{content});
         for my $m (@{ $page->{messages} }) {
             next if $seen{ $m->{ID} }++;      # newest first: arrivals shift the pages
+            if ($ids{ $m->{MessageID} }++) { $$copies++; next }
             $count{ lc $_->{Address} }++ for @{ $m->{To} || [] };
         }
         return \%count if $start + 500 >= $page->{messages_count};
@@ -197,11 +202,11 @@ sub effects {
     my ($shop, $since, $accepted) = @_;
     my %ids;
     push @{ $ids{ $_->[0] } }, $_->[1] for @$accepted;
-    my $mails = mails_to($shop->{tag}) or return undef;
+    my $copies = 0;
+    my $mails = mails_to($shop->{tag}, \$copies) or return undef;
     my $orders = orders_of($shop) or return undef;
     my %by_address = map { ($_->[1] => lc $_->[2]) } grep { $_->[0] ne 'product' } @$accepted;
     my $mail = { map { $_ => $mails->{ $by_address{$_} } // 0 } keys %by_address };
-    my $copies = 0;
     return {
         copies => \$copies,
         signup => { row => sql_counts("select id::text from app_user where id::text = any(:'p1'::text[])", @{ $ids{signup} || [] }),
@@ -298,7 +303,7 @@ sub fault_run {
     $expected += @{ $EFFECTS{ $_->[0] } } for @accepted;
 
     diag(sprintf '%s: %d requests, %d accepted, %d failed (the last +%.1f s after the fault); effects %d of %d, '
-                 . 'complete %.0f s after the load, %d duplicated, %d lost, %d event copies', $fault{name},
+                 . 'complete %.0f s after the load, %d duplicated, %d lost, %d copies (same id)', $fault{name},
                  scalar @$log, scalar @accepted, scalar @failed, $recovery, $t->{found}, $expected,
                  $t->{seconds}, scalar @{ $t->{duplicated} }, scalar @{ $t->{lost} }, $t->{copies});
     diag(sprintf 'failed: %s %s %s at %+.1f s', @$_[2 .. 4], $_->[0] - $injected) for first_ten(@failed);
