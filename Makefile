@@ -51,7 +51,9 @@ UNIT_SRC    := $(wildcard t/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:t/unit/%.c=build/unit/%)
 TEST_MODULES = build/test/mod_shop_publish_test.so build/test/mod_shop_consumer_test.so \
                build/test/mod_shop_mongo_test.so \
-               build/test/mod_shop_refund_test.so
+               build/test/mod_shop_refund_test.so $(SAN_TEST_$(SANITIZE))
+# under SANITIZE=1, scripts/sanitized-httpd also preloads this (UBSan's report path)
+SAN_TEST_1   = build/test/sanitizer-log.so
 all: build sites
 build: $(MODULE_SO)
 
@@ -98,6 +100,11 @@ build/test/%.so: t/modules/%.c $(COMMON_LIB) include/mod_shop.h
 	@$(APXS) -c $(WARN:%=-Wc,%) $(APXS_SH) -o t/modules/$*.la $< $(COMMON_LIB) $(LIBS_SH) \
 	    >$@.log 2>&1 || { cat $@.log; exit 1; }
 	@cp t/modules/.libs/$*.so $@.new && mv -f $@.new $@
+
+build/test/sanitizer-log.so: scripts/sanitizer-log.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $@"
+	@$(CC) $(WARN) -fPIC -shared -o $@ $< -ldl
 
 # a unit test may also need a module's httpd-free file
 UNIT_SOURCES_test_product_fields = mod_shop_product/product_fields.c
